@@ -46,6 +46,38 @@ public final class FreePorts {
         return List.copyOf(ports);
     }
 
+    /**
+     * The first of {@code count} consecutive free loopback ports, from a range well clear of
+     * Hazelcast's 5701 default: for tests of port auto-increment, where members take port,
+     * port+1, ... on their own.
+     */
+    public static int consecutive(int count) {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = random.nextInt(20_000, 30_000);
+            if (allFree(base, count)) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free loopback ports found in 20000-30000");
+    }
+
+    private static boolean allFree(int base, int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(base + i, 1, InetAddress.getLoopbackAddress());
+            }
+            return true;
+        } catch (IOException taken) {
+            return false;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                closeQuietly(socket);
+            }
+        }
+    }
+
     private static void closeQuietly(ServerSocket socket) {
         if (socket == null) {
             return;

@@ -1,6 +1,7 @@
 package dev.lattice.server.member;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
 import dev.lattice.server.config.LatticeProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -18,5 +19,10 @@ class MemberConfiguration {
         Config config = new MemberConfigFactory(properties).create();
         customizers.orderedStream().forEach(customizer -> customizer.customize(config));
         return config;
+    }
+
+    @Bean
+    GracefulMemberShutdown gracefulMemberShutdown(HazelcastInstance hazelcastInstance) {
+        return new GracefulMemberShutdown(hazelcastInstance);
     }
 }

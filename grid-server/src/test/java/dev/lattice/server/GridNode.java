@@ -1,0 +1,80 @@
+package dev.lattice.server;
+
+import com.hazelcast.core.HazelcastInstance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A real grid node (the whole Spring Boot application) started in this JVM for a test. */
+public final class GridNode implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final ConfigurableApplicationContext context;
+
+    private GridNode(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    /** Starts a node with {@code args} on top of the defaults; the HTTP port is always random. */
+    public static GridNode start(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--server.port=0");
+        all.add("--spring.main.banner-mode=off");
+        return new GridNode(new SpringApplicationBuilder(GridServerApplication.class).run(all.toArray(String[]::new)));
+    }
+
+    public HazelcastInstance member() {
+        return context.getBean(HazelcastInstance.class);
+    }
+
+    public ConfigurableApplicationContext context() {
+        return context;
+    }
+
+    public int httpPort() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    public HttpResponse<String> get(String path, String user, String password) {
+        String credentials = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + credentials).GET().build());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort() + path);
+    }
+
+    static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (context.isActive()) {
+            context.close();
+        }
+    }
+}
