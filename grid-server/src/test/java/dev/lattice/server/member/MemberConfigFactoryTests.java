@@ -1,0 +1,92 @@
+package dev.lattice.server.member;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.MapConfig;
+import dev.lattice.server.config.LatticeProperties;
+import dev.lattice.server.config.MapProperties;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.ClassPathResource;
+
+/** What the typed settings turn into, and how they combine with a plain Hazelcast file. */
+class MemberConfigFactoryTests {
+
+    @Test
+    void hazelcastFile_staysUsableForWhatTypedSettingsDoNotCover() {
+        LatticeProperties properties = new LatticeProperties();
+        properties.setConfigFile(new ClassPathResource("hazelcast/legacy.yaml"));
+        MapProperties orders = new MapProperties();
+        orders.setBackupCount(1);
+        properties.getMaps().put("orders", orders);
+
+        Config config = new MemberConfigFactory(properties).create();
+
+        assertThat(config.getQueueConfig("jobs").getMaxSize()).isEqualTo(500);
+        assertThat(config.getMapConfig("legacy").getBackupCount()).isEqualTo(3);
+        assertThat(config.getMapConfig("legacy").getTimeToLiveSeconds()).isEqualTo(60);
+        // Typed settings win where both speak...
+        assertThat(config.getClusterName()).isEqualTo("lattice");
+        assertThat(config.getMapConfig("orders").getBackupCount()).isEqualTo(1);
+        // ...and the typed map applies all its fields, its own defaults included.
+        assertThat(config.getMapConfig("orders").isReadBackupData()).isFalse();
+    }
+
+    @Test
+    void missingHazelcastFile_failsNamingTheProperty() {
+        LatticeProperties properties = new LatticeProperties();
+        properties.setConfigFile(new ClassPathResource("hazelcast/missing.yaml"));
+
+        assertThatThrownBy(() -> new MemberConfigFactory(properties).create())
+                .hasMessageContaining("lattice.config-file").hasMessageContaining("missing.yaml");
+    }
+
+    @Test
+    void typedMapSettings_reachTheMapConfig() {
+        LatticeProperties properties = new LatticeProperties();
+        MapProperties sessions = new MapProperties();
+        sessions.setBackupCount(2);
+        sessions.setAsyncBackupCount(1);
+        sessions.setTimeToLive(Duration.ofMinutes(30));
+        sessions.setMaxIdle(Duration.ofMinutes(5));
+        sessions.setInMemoryFormat(InMemoryFormat.OBJECT);
+        sessions.setReadBackupData(true);
+        sessions.getEviction().setPolicy(EvictionPolicy.LRU);
+        sessions.getEviction().setSize(10_000);
+        properties.getMaps().put("sessions", sessions);
+
+        MapConfig map = new MemberConfigFactory(properties).create().getMapConfig("sessions");
+
+        assertThat(map.getBackupCount()).isEqualTo(2);
+        assertThat(map.getAsyncBackupCount()).isEqualTo(1);
+        assertThat(map.getTimeToLiveSeconds()).isEqualTo(1800);
+        assertThat(map.getMaxIdleSeconds()).isEqualTo(300);
+        assertThat(map.getInMemoryFormat()).isEqualTo(InMemoryFormat.OBJECT);
+        assertThat(map.isReadBackupData()).isTrue();
+        assertThat(map.getEvictionConfig().getEvictionPolicy()).isEqualTo(EvictionPolicy.LRU);
+        assertThat(map.getEvictionConfig().getSize()).isEqualTo(10_000);
+    }
+
+    @Test
+    void kubernetesDiscovery_usesDnsAndDisablesTcpIp() {
+        LatticeProperties properties = new LatticeProperties();
+        properties.getDiscovery().setMode(LatticeProperties.DiscoveryMode.KUBERNETES);
+        properties.getDiscovery().setServiceDns("lattice.grid.svc.cluster.local");
+        properties.getNetwork().setInterfaces(List.of("10.*.*.*"));
+        properties.getNetwork().setBindAny(true);
+
+        Config config = new MemberConfigFactory(properties).create();
+
+        assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isFalse();
+        assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+        assertThat(config.getNetworkConfig().getJoin().getKubernetesConfig().isEnabled()).isTrue();
+        assertThat(config.getNetworkConfig().getJoin().getKubernetesConfig().getProperty("service-dns"))
+                .isEqualTo("lattice.grid.svc.cluster.local");
+        assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("true");
+    }
+}
