@@ -1,0 +1,316 @@
+package dev.lattice.client.autoconfigure;
+
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * "lattice.client.*": how the application's client reaches the grid. Values are checked
+ * when the client is built; a bad one stops startup with the property name and value.
+ */
+@ConfigurationProperties("lattice.client")
+public class LatticeClientProperties {
+
+    /** Whether to start a Lattice client. Default: true. */
+    private boolean enabled = true;
+
+    /** Member addresses as host:port ([ipv6]:port). Default: 127.0.0.1:5701. */
+    private List<String> addresses = new ArrayList<>(List.of("127.0.0.1:5701"));
+
+    /** The cluster to join; must match the members' cluster name. Default: lattice (a grid node's default). */
+    private String clusterName = "lattice";
+
+    /**
+     * Resend an operation whose connection dropped before its response arrived, so a member
+     * leaving does not fail the caller; an operation may then run twice (harmless for puts,
+     * gets and removes). Default: true.
+     */
+    private boolean redoOperation = true;
+
+    /** The client's instance name. Default: none, Hazelcast makes a unique one. */
+    private String instanceName;
+
+    /**
+     * How long a silent connection is trusted before the client drops it. Default: 15s
+     * (Hazelcast's own default is 60 s).
+     */
+    private Duration heartbeatTimeout = Duration.ofSeconds(15);
+
+    /** How the client reconnects. */
+    private final ConnectionRetry connectionRetry = new ConnectionRetry();
+
+    /**
+     * Near caches by map name or pattern (lattice.client.near-cache.prices.time-to-live=5m;
+     * a pattern needs brackets: "lattice.client.near-cache[prices-*].max-size=1000").
+     * Default: none.
+     */
+    private final Map<String, NearCache> nearCache = new LinkedHashMap<>();
+
+    public boolean isRedoOperation() {
+        return redoOperation;
+    }
+
+    public void setRedoOperation(boolean redoOperation) {
+        this.redoOperation = redoOperation;
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public List<String> getAddresses() {
+        return addresses;
+    }
+
+    public void setAddresses(List<String> addresses) {
+        this.addresses = addresses;
+    }
+
+    public String getClusterName() {
+        return clusterName;
+    }
+
+    public void setClusterName(String clusterName) {
+        this.clusterName = clusterName;
+    }
+
+    public String getInstanceName() {
+        return instanceName;
+    }
+
+    public void setInstanceName(String instanceName) {
+        this.instanceName = instanceName;
+    }
+
+    public Duration getHeartbeatTimeout() {
+        return heartbeatTimeout;
+    }
+
+    public void setHeartbeatTimeout(Duration heartbeatTimeout) {
+        this.heartbeatTimeout = heartbeatTimeout;
+    }
+
+    public ConnectionRetry getConnectionRetry() {
+        return connectionRetry;
+    }
+
+    public Map<String, NearCache> getNearCache() {
+        return nearCache;
+    }
+
+    /** "lattice.client.connection-retry.*": exponential backoff between connection attempts. */
+    public static class ConnectionRetry {
+
+        /** The first wait before reconnecting. Default: 1s. */
+        private Duration initialBackoff = Duration.ofSeconds(1);
+
+        /** The longest wait between attempts; not less than initial-backoff. Default: 30s. */
+        private Duration maxBackoff = Duration.ofSeconds(30);
+
+        /** How much each wait grows over the one before; at least 1. Default: 1.05. */
+        private double multiplier = 1.05;
+
+        /** Random spread of each wait, 0 to 1. Default: 0. */
+        private double jitter;
+
+        /**
+         * How long to keep trying before the client gives up and shuts down. Default: none, retry
+         * forever (a client that gave up stays down even when the cluster comes back).
+         */
+        private Duration clusterConnectTimeout;
+
+        public Duration getInitialBackoff() {
+            return initialBackoff;
+        }
+
+        public void setInitialBackoff(Duration initialBackoff) {
+            this.initialBackoff = initialBackoff;
+        }
+
+        public Duration getMaxBackoff() {
+            return maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public double getJitter() {
+            return jitter;
+        }
+
+        public void setJitter(double jitter) {
+            this.jitter = jitter;
+        }
+
+        public Duration getClusterConnectTimeout() {
+            return clusterConnectTimeout;
+        }
+
+        public void setClusterConnectTimeout(Duration clusterConnectTimeout) {
+            this.clusterConnectTimeout = clusterConnectTimeout;
+        }
+    }
+
+    /** "lattice.client.near-cache.NAME.*": one map's near cache. Durations without a unit are seconds. */
+    public static class NearCache {
+
+        /** BINARY or OBJECT (NATIVE needs Hazelcast Enterprise). Default: BINARY. */
+        private InMemoryFormat inMemoryFormat = InMemoryFormat.BINARY;
+
+        /** How long an entry lives, whole seconds; 0 means until evicted or invalidated. Default: 0. */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration timeToLive = Duration.ZERO;
+
+        /** How long an entry may stay unread, whole seconds; 0 means forever. Default: 0. */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration maxIdle = Duration.ZERO;
+
+        /** LRU, LFU, RANDOM or NONE. Default: LRU. */
+        private EvictionPolicy evictionPolicy = EvictionPolicy.LRU;
+
+        /** The most entries held before eviction. Default: 10000. */
+        private int maxSize = 10_000;
+
+        /**
+         * Whether the cluster tells this client when an entry changes. Default: true;
+         * false needs a time-to-live or max-idle.
+         */
+        private boolean invalidateOnChange = true;
+
+        /** Whether keys are stored serialized. Default: false. */
+        private boolean serializeKeys;
+
+        /** Saving the held keys to disk and reading them back on restart. */
+        private final Preload preload = new Preload();
+
+        public InMemoryFormat getInMemoryFormat() {
+            return inMemoryFormat;
+        }
+
+        public void setInMemoryFormat(InMemoryFormat inMemoryFormat) {
+            this.inMemoryFormat = inMemoryFormat;
+        }
+
+        public Duration getTimeToLive() {
+            return timeToLive;
+        }
+
+        public void setTimeToLive(Duration timeToLive) {
+            this.timeToLive = timeToLive;
+        }
+
+        public Duration getMaxIdle() {
+            return maxIdle;
+        }
+
+        public void setMaxIdle(Duration maxIdle) {
+            this.maxIdle = maxIdle;
+        }
+
+        public EvictionPolicy getEvictionPolicy() {
+            return evictionPolicy;
+        }
+
+        public void setEvictionPolicy(EvictionPolicy evictionPolicy) {
+            this.evictionPolicy = evictionPolicy;
+        }
+
+        public int getMaxSize() {
+            return maxSize;
+        }
+
+        public void setMaxSize(int maxSize) {
+            this.maxSize = maxSize;
+        }
+
+        public boolean isInvalidateOnChange() {
+            return invalidateOnChange;
+        }
+
+        public void setInvalidateOnChange(boolean invalidateOnChange) {
+            this.invalidateOnChange = invalidateOnChange;
+        }
+
+        public boolean isSerializeKeys() {
+            return serializeKeys;
+        }
+
+        public void setSerializeKeys(boolean serializeKeys) {
+            this.serializeKeys = serializeKeys;
+        }
+
+        public Preload getPreload() {
+            return preload;
+        }
+    }
+
+    /** "lattice.client.near-cache.NAME.preload.*". Hazelcast saves keys only; values are fetched again. */
+    public static class Preload {
+
+        /** Whether to save and reload the near cache's keys. Default: false. */
+        private boolean enabled;
+
+        /** Where the key files go. Default: empty, the working directory. */
+        private String directory = "";
+
+        /** Wait before the first save, whole seconds. Default: 600s. */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration storeInitialDelay = Duration.ofSeconds(600);
+
+        /** Time between saves, whole seconds. Default: 600s. */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration storeInterval = Duration.ofSeconds(600);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getDirectory() {
+            return directory;
+        }
+
+        public void setDirectory(String directory) {
+            this.directory = directory;
+        }
+
+        public Duration getStoreInitialDelay() {
+            return storeInitialDelay;
+        }
+
+        public void setStoreInitialDelay(Duration storeInitialDelay) {
+            this.storeInitialDelay = storeInitialDelay;
+        }
+
+        public Duration getStoreInterval() {
+            return storeInterval;
+        }
+
+        public void setStoreInterval(Duration storeInterval) {
+            this.storeInterval = storeInterval;
+        }
+    }
+}
