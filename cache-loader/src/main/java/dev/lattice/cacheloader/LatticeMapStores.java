@@ -1,0 +1,98 @@
+package dev.lattice.cacheloader;
+
+import com.hazelcast.config.MapStoreConfig;
+import com.hazelcast.config.MapStoreConfig.InitialLoadMode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lattice.cacheloader.config.DataSourceSettings;
+import dev.lattice.cacheloader.config.InitialLoad;
+import dev.lattice.cacheloader.config.MapStoreSettings;
+import dev.lattice.cacheloader.config.StoreMode;
+import dev.lattice.cacheloader.jdbc.DeadLetters;
+import dev.lattice.cacheloader.jdbc.JdbcMapLoader;
+import dev.lattice.cacheloader.jdbc.JdbcMapStore;
+import dev.lattice.cacheloader.metrics.MapStoreMetrics;
+import dev.lattice.cacheloader.schema.TableSchema;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * The entry point: turns typed settings into a Hazelcast {@link MapStoreConfig} backed by a
+ * PostgreSQL table, and creates the connection pool it uses.
+ *
+ * <pre>{@code
+ * HikariDataSource pool = LatticeMapStores.dataSource(dataSourceSettings, "orders");
+ * config.getMapConfig("orders").setMapStoreConfig(
+ *         LatticeMapStores.mapStoreConfig("orders", orderSettings, pool, meterRegistry));
+ * }</pre>
+ */
+public final class LatticeMapStores {
+
+    private LatticeMapStores() {
+    }
+
+    /**
+     * Prepares the table ({@link MapStoreSettings#schemaAction()}) and returns an enabled map store
+     * config for {@code mapName}: a {@link JdbcMapLoader} for {@code READ_THROUGH}, a
+     * {@link JdbcMapStore} otherwise, with write delay, batch size, coalescing and initial load mode
+     * from {@code settings}. Call once per member: the implementation instance is per member.
+     *
+     * @throws IllegalStateException if the table is missing or wrong, naming the table and what is wrong
+     */
+    public static MapStoreConfig mapStoreConfig(String mapName, MapStoreSettings settings, DataSource dataSource,
+                                                MeterRegistry registry) {
+        Objects.requireNonNull(mapName, "mapName");
+        TableSchema.prepare(dataSource, settings);
+        MapStoreMetrics metrics = new MapStoreMetrics(registry, mapName);
+        Object implementation = settings.mode() == StoreMode.READ_THROUGH
+                ? new JdbcMapLoader(mapName, settings, dataSource, metrics)
+                : new JdbcMapStore(mapName, settings, dataSource, metrics);
+        MapStoreConfig config = new MapStoreConfig()
+                .setEnabled(true)
+                .setImplementation(implementation)
+                .setInitialLoadMode(settings.initialLoad() == InitialLoad.EAGER ? InitialLoadMode.EAGER : InitialLoadMode.LAZY);
+        if (settings.mode() == StoreMode.WRITE_BEHIND) {
+            config.setWriteDelaySeconds((int) settings.writeDelay().getSeconds())
+                    .setWriteBatchSize(settings.writeBatchSize())
+                    .setWriteCoalescing(settings.writeCoalescing());
+        } else {
+            config.setWriteDelaySeconds(0);
+        }
+        return config;
+    }
+
+    /**
+     * A HikariCP pool for {@code settings}; close it when the member stops. The connection timeout
+     * is short so an unreachable database fails a write fast and the write stays queued.
+     */
+    public static HikariDataSource dataSource(DataSourceSettings settings, String poolName) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("lattice-" + poolName);
+        hikari.setJdbcUrl(settings.url());
+        if (settings.user() != null) {
+            hikari.setUsername(settings.user());
+        }
+        String password = settings.resolvePassword();
+        if (password != null) {
+            hikari.setPassword(password);
+        }
+        hikari.setMaximumPoolSize(settings.poolSize());
+        hikari.setMinimumIdle(1);
+        hikari.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        hikari.setValidationTimeout(Math.min(settings.connectionTimeout().toMillis(), 1000));
+        // Let the pool start while the database is still down; the first write then fails and is retried.
+        hikari.setInitializationFailTimeout(-1);
+        // One INSERT with many VALUES rows per batch instead of one round trip per row.
+        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hikari.addDataSourceProperty("socketTimeout", String.valueOf(settings.socketTimeout().getSeconds()));
+        hikari.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectionTimeout().getSeconds())));
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        return new HikariDataSource(hikari);
+    }
+
+    /** Operator access to {@code mapName}'s dead letters: list, replay, drop. */
+    public static DeadLetters deadLetters(String mapName, MapStoreSettings settings, DataSource dataSource) {
+        return new DeadLetters(mapName, settings, dataSource);
+    }
+}

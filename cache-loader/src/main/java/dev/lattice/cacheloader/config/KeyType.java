@@ -1,0 +1,53 @@
+package dev.lattice.cacheloader.config;
+
+/** The Java type of a map's keys and the PostgreSQL column type that holds them. */
+public enum KeyType {
+    STRING("text", String.class),
+    LONG("bigint", Long.class),
+    UUID("uuid", java.util.UUID.class);
+
+    private final String sqlType;
+    private final Class<?> javaType;
+
+    KeyType(String sqlType, Class<?> javaType) {
+        this.sqlType = sqlType;
+        this.javaType = javaType;
+    }
+
+    /** The PostgreSQL type of the key column, as {@code information_schema} reports it. */
+    public String sqlType() {
+        return sqlType;
+    }
+
+    public Class<?> javaType() {
+        return javaType;
+    }
+
+    /** Parses the text form written to the dead-letter table back into a key. */
+    public Object fromText(String text) {
+        switch (this) {
+            case LONG:
+                return Long.valueOf(text);
+            case UUID:
+                return java.util.UUID.fromString(text);
+            default:
+                return text;
+        }
+    }
+
+    /**
+     * The key as the JDBC driver should bind it.
+     *
+     * @throws IllegalArgumentException naming the expected and the actual type when the key does not fit
+     */
+    public Object toJdbc(Object key) {
+        if (this == LONG && (key instanceof Integer || key instanceof Short || key instanceof Byte)) {
+            return ((Number) key).longValue();
+        }
+        if (javaType.isInstance(key)) {
+            return key;
+        }
+        throw new IllegalArgumentException("key type " + name() + " expects " + javaType.getName() + " keys; got "
+                + (key == null ? "null" : key.getClass().getName()));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.lattice.cacheloader.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The meters of one map's store, all tagged {@code map=<name>}. Names and tags are part of the
+ * public contract (dashboards and alerts use them) and are listed in the module README.
+ */
+public final class MapStoreMetrics implements AutoCloseable {
+
+    /** Timer per database call, tags {@code map}, {@code operation} (store, load, delete), {@code outcome} (success, failure). */
+    public static final String OPERATIONS = "lattice.mapstore.operations";
+    /** Counter of entries written, read or deleted, tags {@code map}, {@code operation}. */
+    public static final String ENTRIES = "lattice.mapstore.entries";
+    /** Distribution of entries per successful database call, tags {@code map}, {@code operation}. */
+    public static final String BATCH_SIZE = "lattice.mapstore.batch.size";
+    /** Gauge of entries this member has queued but not yet stored (write-behind only), tag {@code map}. */
+    public static final String BACKLOG = "lattice.mapstore.write.behind.backlog";
+    /** Counter of write calls handed back to Hazelcast to retry later, tag {@code map}. */
+    public static final String RETRIES = "lattice.mapstore.retries";
+    /** Counter of entries moved to the dead-letter table, tag {@code map}. */
+    public static final String DEAD_LETTERS = "lattice.mapstore.dead.letters";
+    /** Counter of failed database calls, tags {@code map}, {@code kind} (entry_rejected, database_failed). */
+    public static final String DATABASE_ERRORS = "lattice.mapstore.database.errors";
+
+    /** What a timed call did. */
+    public enum Operation {
+        STORE, LOAD, DELETE;
+
+        String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final String map;
+    private final List<Meter> meters = new CopyOnWriteArrayList<>();
+
+    public MapStoreMetrics(MeterRegistry registry, String map) {
+        this.registry = registry;
+        this.map = map;
+    }
+
+    /** Records one database call of {@code entries} entries that took {@code nanos}. */
+    public void record(Operation operation, long nanos, int entries, boolean success) {
+        track(Timer.builder(OPERATIONS).description("Database calls made by the map store")
+                .tags("map", map, "operation", operation.tag(), "outcome", success ? "success" : "failure")
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        if (success) {
+            track(Counter.builder(ENTRIES).description("Entries written, read or deleted").baseUnit("entries")
+                    .tags("map", map, "operation", operation.tag()).register(registry)).increment(entries);
+            track(DistributionSummary.builder(BATCH_SIZE).description("Entries per database call").baseUnit("entries")
+                    .tags("map", map, "operation", operation.tag()).register(registry)).record(entries);
+        }
+    }
+
+    public void retried() {
+        track(Counter.builder(RETRIES).description("Write calls left queued for Hazelcast to retry")
+                .tag("map", map).register(registry)).increment();
+    }
+
+    public void deadLettered() {
+        track(Counter.builder(DEAD_LETTERS).description("Entries moved to the dead-letter table").baseUnit("entries")
+                .tag("map", map).register(registry)).increment();
+    }
+
+    /** {@code kind} is {@code entry_rejected} or {@code database_failed}. */
+    public void databaseError(String kind) {
+        track(Counter.builder(DATABASE_ERRORS).description("Failed database calls").tags("map", map, "kind", kind)
+                .register(registry)).increment();
+    }
+
+    /** Publishes the write-behind backlog; {@code backlog} is read at each scrape. */
+    public void bindBacklog(Supplier<Number> backlog) {
+        track(Gauge.builder(BACKLOG, backlog).description("Entries queued on this member and not yet stored")
+                .baseUnit("entries").tag("map", map).strongReference(true).register(registry));
+    }
+
+    private <M extends Meter> M track(M meter) {
+        if (!meters.contains(meter)) {
+            meters.add(meter);
+        }
+        return meter;
+    }
+
+    /** Removes this map's meters, e.g. when the map is destroyed. */
+    @Override
+    public void close() {
+        meters.forEach(registry::remove);
+        meters.clear();
+    }
+}

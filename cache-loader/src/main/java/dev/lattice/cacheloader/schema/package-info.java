@@ -1,0 +1,2 @@
+/** Creating and validating tables with Flyway at startup. */
+package dev.lattice.cacheloader.schema;

@@ -1,0 +1,74 @@
+package dev.lattice.cacheloader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.IMap;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lattice.cacheloader.config.InitialLoad;
+import dev.lattice.cacheloader.config.KeyType;
+import dev.lattice.cacheloader.config.MapStoreSettings;
+import dev.lattice.cacheloader.config.StoreMode;
+import dev.lattice.testsupport.LocalCluster;
+import dev.lattice.testsupport.PostgresFixture;
+import dev.lattice.testsupport.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LifecycleTest {
+
+    private TestDatabase db;
+    private HikariDataSource pool;
+
+    @BeforeEach
+    void setUp() {
+        db = PostgresFixture.createDatabase();
+        pool = Fixtures.pool(db);
+    }
+
+    @AfterEach
+    void tearDown() {
+        pool.close();
+        db.close();
+    }
+
+    private static MapStoreSettings settings(InitialLoad load) {
+        return MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(60))
+                .table("profiles").keyType(KeyType.LONG).initialLoad(load).build();
+    }
+
+    @Test
+    void gracefulShutdown_flushesTheWriteBehindQueueBeforeTheMemberExits() {
+        try (LocalCluster cluster = Fixtures.cluster(1, "profiles", settings(InitialLoad.LAZY), pool, new SimpleMeterRegistry(), c -> { })) {
+            IMap<Long, HazelcastJsonValue> profiles = cluster.member(0).getMap("profiles");
+            for (long i = 0; i < 500; i++) {
+                profiles.set(i, new HazelcastJsonValue("{\"n\":" + i + "}"));
+            }
+            assertThat(Fixtures.rows(pool, "profiles")).as("60 s write delay: nothing stored yet").isEmpty();
+
+            cluster.shutdown(0);
+
+            assertThat(Fixtures.rows(pool, "profiles")).hasSize(500).containsEntry("499", "{\"n\": 499}");
+        }
+    }
+
+    @Test
+    void restart_eagerMapComesBackWithEveryEntry() {
+        try (LocalCluster cluster = Fixtures.cluster(2, "profiles", settings(InitialLoad.EAGER), pool, new SimpleMeterRegistry(), c -> { })) {
+            IMap<Long, HazelcastJsonValue> profiles = cluster.newClient().getMap("profiles");
+            for (long i = 0; i < 1000; i++) {
+                profiles.set(i, new HazelcastJsonValue("{\"n\":" + i + "}"));
+            }
+            cluster.shutdown(1);
+            cluster.shutdown(0);
+        }
+        try (LocalCluster cluster = Fixtures.cluster(2, "profiles", settings(InitialLoad.EAGER), pool, new SimpleMeterRegistry(), c -> { })) {
+            IMap<Long, HazelcastJsonValue> profiles = cluster.newClient().getMap("profiles");
+            assertThat(profiles.size()).isEqualTo(1000);
+            assertThat(profiles.get(123L).toString()).isEqualTo("{\"n\": 123}");
+        }
+    }
+}
