@@ -1,6 +1,8 @@
 package dev.lattice.server;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.lattice.testsupport.PostgresFixture;
+import dev.lattice.testsupport.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,17 +24,39 @@ public final class GridNode implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final ConfigurableApplicationContext context;
+    private final TestDatabase database;
 
-    private GridNode(ConfigurableApplicationContext context) {
+    private GridNode(ConfigurableApplicationContext context, TestDatabase database) {
         this.context = context;
+        this.database = database;
     }
 
-    /** Starts a node with {@code args} on top of the defaults; the HTTP port is always random. */
+    /**
+     * Starts a node with {@code args} on top of the defaults; the HTTP port is always random.
+     * Unless {@code args} choose a database, the node's persisted maps go to a fresh database
+     * on the test PostgreSQL, so nodes never share the embedded default's data directory.
+     */
     public static GridNode start(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
+        TestDatabase database = null;
+        if (all.stream().noneMatch(arg -> arg.startsWith("--lattice.datasource."))) {
+            database = PostgresFixture.createDatabase();
+            all.add("--lattice.datasource.url=" + database.jdbcUrl());
+            if (database.user() != null) {
+                all.add("--lattice.datasource.user=" + database.user());
+                all.add("--lattice.datasource.password=" + database.password());
+            }
+        }
         all.add("--server.port=0");
         all.add("--spring.main.banner-mode=off");
-        return new GridNode(new SpringApplicationBuilder(GridServerApplication.class).run(all.toArray(String[]::new)));
+        try {
+            return new GridNode(new SpringApplicationBuilder(GridServerApplication.class).run(all.toArray(String[]::new)), database);
+        } catch (RuntimeException e) {
+            if (database != null) {
+                database.close();
+            }
+            throw e;
+        }
     }
 
     public HazelcastInstance member() {
@@ -75,6 +99,9 @@ public final class GridNode implements AutoCloseable {
     public void close() {
         if (context.isActive()) {
             context.close();
+        }
+        if (database != null) {
+            database.close();
         }
     }
 }

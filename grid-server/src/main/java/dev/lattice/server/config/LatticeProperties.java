@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.lattice.server.persistence.StoreSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
 import org.springframework.validation.Errors;
@@ -45,6 +46,9 @@ public class LatticeProperties implements Validator {
     private final Shutdown shutdown = new Shutdown();
     private final Invalidation invalidation = new Invalidation();
 
+    /** The database behind maps with a {@code store}; embedded PostgreSQL when no URL is set. */
+    private final DatasourceProperties datasource = new DatasourceProperties();
+
     /**
      * Maps by name. The name {@code default} configures Hazelcast's default map config, which
      * every map without its own entry inherits. Default: only {@code default}, with the
@@ -72,6 +76,25 @@ public class LatticeProperties implements Validator {
         properties.invalidation.validate("lattice.invalidation", invalid);
         invalid.wholeSeconds("lattice.shutdown.timeout", properties.shutdown.timeout, 1);
         properties.maps.forEach((name, map) -> map.validate("lattice.maps." + name, invalid));
+        properties.maps.forEach((name, map) -> validateStore(name, map.getStore(), invalid));
+        if (properties.datasource.getUrl() != null && !properties.datasource.getUrl().isBlank()) {
+            check(invalid, "lattice.datasource", properties.datasource.getUrl(), () -> StoreSettings.of(properties.datasource));
+        }
+    }
+
+    private static void validateStore(String name, StoreProperties store, InvalidProperties invalid) {
+        if (store.isEnabled()) {
+            check(invalid, "lattice.maps." + name + ".store", store.getMode(), () -> StoreSettings.of(name, store));
+        }
+    }
+
+    /** cache-loader checks its own settings; this reports its verdict under the property that was set. */
+    private static void check(InvalidProperties invalid, String property, Object value, Runnable conversion) {
+        try {
+            conversion.run();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            invalid.reject(property, value, e.getMessage());
+        }
     }
 
     public String getClusterName() {
@@ -120,6 +143,10 @@ public class LatticeProperties implements Validator {
 
     public Shutdown getShutdown() {
         return shutdown;
+    }
+
+    public DatasourceProperties getDatasource() {
+        return datasource;
     }
 
     public Invalidation getInvalidation() {

@@ -46,6 +46,9 @@ public class MapProperties {
     private boolean statisticsEnabled = true;
     private final Eviction eviction = new Eviction();
 
+    /** The table backing this map, if any. Default: none, the map lives in memory only. */
+    private final StoreProperties store = new StoreProperties();
+
     void validate(String path, InvalidProperties invalid) {
         invalid.range(path + ".backup-count", backupCount, 0, MAX_BACKUPS);
         invalid.range(path + ".async-backup-count", asyncBackupCount, 0, MAX_BACKUPS);
@@ -60,6 +63,10 @@ public class MapProperties {
             invalid.reject(path + ".in-memory-format", inMemoryFormat, "use BINARY or OBJECT (NATIVE needs Hazelcast Enterprise)");
         }
         eviction.validate(path + ".eviction", invalid);
+    }
+
+    public StoreProperties getStore() {
+        return store;
     }
 
     public int getBackupCount() {

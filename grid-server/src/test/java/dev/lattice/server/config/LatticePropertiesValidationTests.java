@@ -136,6 +136,24 @@ class LatticePropertiesValidationTests {
                 });
     }
 
+    @Test
+    void storeWriteDelayInWriteThroughMode_failsNamingTheStore() {
+        runner.withPropertyValues("lattice.maps.orders.store.mode=write-through", "lattice.maps.orders.store.write-delay=5s")
+                .run(context -> assertFailure(context, "lattice.maps.orders.store", "WRITE_THROUGH", "write delay"));
+    }
+
+    @Test
+    void storeTableThatIsNotAnIdentifier_failsNamingTheStore() {
+        runner.withPropertyValues("lattice.maps.orders.store.mode=write-behind", "lattice.maps.orders.store.table=orders; drop table x")
+                .run(context -> assertFailure(context, "lattice.maps.orders.store", "WRITE_BEHIND", "orders; drop table x"));
+    }
+
+    @Test
+    void unknownStoreMode_failsNamingPropertyAndValue() {
+        runner.withPropertyValues("lattice.maps.orders.store.mode=write-around")
+                .run(context -> assertFailure(context, "lattice.maps.orders.store.mode", "write-around", "StoreMode"));
+    }
+
     private static void assertFailure(AssertableApplicationContext context, String property, String value, String reason) {
         assertThat(context).hasFailed();
         String report = StartupFailureReport.of(context.getStartupFailure());

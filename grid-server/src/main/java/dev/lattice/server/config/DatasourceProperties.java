@@ -1,0 +1,121 @@
+package dev.lattice.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The database behind maps with a {@code store}, under {@code lattice.datasource}. With no
+ * {@link #url}, Lattice starts an embedded PostgreSQL that keeps its data in
+ * {@link Embedded#dataDir}, so a single node persists with no setup at all.
+ */
+public class DatasourceProperties {
+
+    /** JDBC URL of the PostgreSQL database, e.g. {@code jdbc:postgresql://db:5432/lattice}. Default: none (embedded). */
+    private String url;
+
+    /** Database user. Default: none (from the URL, or {@code postgres} for the embedded database). */
+    private String user;
+
+    /** Password. Prefer {@link #passwordEnv} or {@link #passwordFile}, which keep it out of config files. Default: none. */
+    private String password;
+
+    /** Name of an environment variable holding the password. Default: none. */
+    private String passwordEnv;
+
+    /** File holding the password (e.g. a mounted Kubernetes secret); trailing newline ignored. Default: none. */
+    private Path passwordFile;
+
+    /** Connections in the pool. Default 4. */
+    private int poolSize = 4;
+
+    /** How long to wait for a connection before a write fails and is retried. Default 2s. */
+    private Duration connectionTimeout = Duration.ofSeconds(2);
+
+    private final Embedded embedded = new Embedded();
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public String getPasswordEnv() {
+        return passwordEnv;
+    }
+
+    public void setPasswordEnv(String passwordEnv) {
+        this.passwordEnv = passwordEnv;
+    }
+
+    public Path getPasswordFile() {
+        return passwordFile;
+    }
+
+    public void setPasswordFile(Path passwordFile) {
+        this.passwordFile = passwordFile;
+    }
+
+    public int getPoolSize() {
+        return poolSize;
+    }
+
+    public void setPoolSize(int poolSize) {
+        this.poolSize = poolSize;
+    }
+
+    public Duration getConnectionTimeout() {
+        return connectionTimeout;
+    }
+
+    public void setConnectionTimeout(Duration connectionTimeout) {
+        this.connectionTimeout = connectionTimeout;
+    }
+
+    public Embedded getEmbedded() {
+        return embedded;
+    }
+
+    /** The embedded PostgreSQL used when no {@code url} is set. One node per data directory. */
+    public static class Embedded {
+
+        /** Where the embedded database keeps its files. Default {@code ./data/postgres}. */
+        private Path dataDir = Path.of("data", "postgres");
+
+        /** Loopback port of the embedded database; 0 picks a free one. Default 0. */
+        private int port;
+
+        public Path getDataDir() {
+            return dataDir;
+        }
+
+        public void setDataDir(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+    }
+}
