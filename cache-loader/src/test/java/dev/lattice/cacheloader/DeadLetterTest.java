@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.config.ValueType;
@@ -15,37 +14,19 @@ import dev.lattice.cacheloader.jdbc.DeadLetter;
 import dev.lattice.cacheloader.jdbc.DeadLetters;
 import dev.lattice.cacheloader.metrics.MapStoreMetrics;
 import dev.lattice.testsupport.LocalCluster;
-import dev.lattice.testsupport.PostgresFixture;
-import dev.lattice.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A poison entry must not block the rest of its queue. One partition puts every entry in the same
  * write-behind queue, so the good entries can only land if the poison one gets out of the way.
  */
-class DeadLetterTest {
+class DeadLetterTest extends DatabaseBackedTest {
 
-    private TestDatabase db;
-    private HikariDataSource pool;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-    @BeforeEach
-    void setUp() {
-        db = PostgresFixture.createDatabase();
-        pool = Fixtures.pool(db);
-    }
-
-    @AfterEach
-    void tearDown() {
-        pool.close();
-        db.close();
-    }
 
     private static MapStoreSettings.Builder writeBehind(String table) {
         return MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(1)).table(table)

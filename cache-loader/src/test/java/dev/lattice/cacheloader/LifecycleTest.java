@@ -4,36 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cacheloader.config.InitialLoad;
 import dev.lattice.cacheloader.config.KeyType;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.testsupport.LocalCluster;
-import dev.lattice.testsupport.PostgresFixture;
-import dev.lattice.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class LifecycleTest {
+class LifecycleTest extends DatabaseBackedTest {
 
-    private TestDatabase db;
-    private HikariDataSource pool;
-
-    @BeforeEach
-    void setUp() {
-        db = PostgresFixture.createDatabase();
-        pool = Fixtures.pool(db);
-    }
-
-    @AfterEach
-    void tearDown() {
-        pool.close();
-        db.close();
-    }
 
     private static MapStoreSettings settings(InitialLoad load) {
         return MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(60))

@@ -8,15 +8,12 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cacheloader.config.KeyType;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.config.ValueType;
 import dev.lattice.cacheloader.metrics.MapStoreMetrics;
 import dev.lattice.testsupport.LocalCluster;
-import dev.lattice.testsupport.PostgresFixture;
-import dev.lattice.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -24,28 +21,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Each mode on a real member against a real table, seen both through the map and in the table. */
-class StoreModesTest {
+class StoreModesTest extends DatabaseBackedTest {
 
-    private TestDatabase db;
-    private HikariDataSource pool;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-    @BeforeEach
-    void setUp() {
-        db = PostgresFixture.createDatabase();
-        pool = Fixtures.pool(db);
-    }
-
-    @AfterEach
-    void tearDown() {
-        pool.close();
-        db.close();
-    }
 
     @Test
     void readThrough_loadsMissesFromTable_andNeverWrites() {

@@ -3,34 +3,15 @@ package dev.lattice.cacheloader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cacheloader.config.KeyType;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.SchemaAction;
 import dev.lattice.cacheloader.config.ValueType;
 import dev.lattice.cacheloader.schema.TableSchema;
-import dev.lattice.testsupport.PostgresFixture;
-import dev.lattice.testsupport.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class TableSchemaTest {
+class TableSchemaTest extends DatabaseBackedTest {
 
-    private TestDatabase db;
-    private HikariDataSource pool;
-
-    @BeforeEach
-    void setUp() {
-        db = PostgresFixture.createDatabase();
-        pool = Fixtures.pool(db);
-    }
-
-    @AfterEach
-    void tearDown() {
-        pool.close();
-        db.close();
-    }
 
     private static MapStoreSettings.Builder orders() {
         return MapStoreSettings.builder().table("orders").keyType(KeyType.LONG).valueColumn("body").valueType(ValueType.JSON);
