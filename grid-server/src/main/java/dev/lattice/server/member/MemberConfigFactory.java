@@ -9,8 +9,12 @@ import com.hazelcast.config.XmlConfigBuilder;
 import com.hazelcast.config.YamlConfigBuilder;
 import com.hazelcast.spi.properties.ClusterProperty;
 import com.hazelcast.spi.properties.HazelcastProperty;
+import dev.lattice.server.config.DiscoveryProperties;
+import dev.lattice.server.config.FailureDetectionProperties;
+import dev.lattice.server.config.InvalidationProperties;
 import dev.lattice.server.config.LatticeProperties;
 import dev.lattice.server.config.MapProperties;
+import dev.lattice.server.config.NetworkProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -77,7 +81,7 @@ public final class MemberConfigFactory {
     }
 
     private void applyNetwork(Config config) {
-        LatticeProperties.Network settings = properties.getNetwork();
+        NetworkProperties settings = properties.getNetwork();
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.getPort())
                 .setPortAutoIncrement(settings.isPortAutoIncrement())
@@ -91,7 +95,7 @@ public final class MemberConfigFactory {
     }
 
     private void applyDiscovery(Config config) {
-        LatticeProperties.Discovery discovery = properties.getDiscovery();
+        DiscoveryProperties discovery = properties.getDiscovery();
         JoinConfig join = config.getNetworkConfig().getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
@@ -108,7 +112,7 @@ public final class MemberConfigFactory {
     }
 
     private void applyFailureDetection(Config config) {
-        LatticeProperties.FailureDetection detection = properties.getFailureDetection();
+        FailureDetectionProperties detection = properties.getFailureDetection();
         set(config, ClusterProperty.HEARTBEAT_INTERVAL_SECONDS, detection.getHeartbeatInterval().toSeconds());
         set(config, ClusterProperty.MAX_NO_HEARTBEAT_SECONDS, detection.getMaxNoHeartbeat().toSeconds());
     }
@@ -118,7 +122,7 @@ public final class MemberConfigFactory {
     }
 
     private void applyInvalidation(Config config) {
-        LatticeProperties.Invalidation invalidation = properties.getInvalidation();
+        InvalidationProperties invalidation = properties.getInvalidation();
         set(config, ClusterProperty.MAP_INVALIDATION_MESSAGE_BATCH_ENABLED, invalidation.isBatchEnabled());
         set(config, ClusterProperty.MAP_INVALIDATION_MESSAGE_BATCH_SIZE, invalidation.getBatchSize());
         set(config, ClusterProperty.MAP_INVALIDATION_MESSAGE_BATCH_FREQUENCY_SECONDS, invalidation.getBatchFrequency().toSeconds());

@@ -7,6 +7,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
+import dev.lattice.server.config.DiscoveryMode;
 import dev.lattice.server.config.LatticeProperties;
 import dev.lattice.server.config.MapProperties;
 import java.time.Duration;
@@ -75,7 +76,7 @@ class MemberConfigFactoryTests {
     @Test
     void kubernetesDiscovery_usesDnsAndDisablesTcpIp() {
         LatticeProperties properties = new LatticeProperties();
-        properties.getDiscovery().setMode(LatticeProperties.DiscoveryMode.KUBERNETES);
+        properties.getDiscovery().setMode(DiscoveryMode.KUBERNETES);
         properties.getDiscovery().setServiceDns("lattice.grid.svc.cluster.local");
         properties.getNetwork().setInterfaces(List.of("10.*.*.*"));
         properties.getNetwork().setBindAny(true);

@@ -1,0 +1,67 @@
+package dev.lattice.server.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How members find each other. Multicast is never used: it leaks clusters across networks. */
+public class DiscoveryProperties {
+
+    /** {@code tcp-ip} (a fixed member list) or {@code kubernetes} (DNS lookup of a headless service). Default {@code tcp-ip}. */
+    private DiscoveryMode mode = DiscoveryMode.TCP_IP;
+
+    /**
+     * TCP/IP mode: members to contact, as {@code host} or {@code host:port}. A host without a
+     * port is tried on the first three ports from {@code lattice.network.port}, so two nodes
+     * on one machine find each other with no extra settings. Default {@code 127.0.0.1}.
+     */
+    private List<String> members = new ArrayList<>(List.of("127.0.0.1"));
+
+    /** Kubernetes mode: DNS name of the headless service, e.g. {@code lattice.default.svc.cluster.local}. Default: none. */
+    private String serviceDns;
+
+    /** Kubernetes mode: how long to wait for the DNS lookup. Default 5s. */
+    private Duration serviceDnsTimeout = Duration.ofSeconds(5);
+
+    void validate(String path, InvalidProperties invalid) {
+        if (mode == DiscoveryMode.TCP_IP && (members == null || members.isEmpty())) {
+            invalid.reject(path + ".members", members, "tcp-ip discovery needs at least one member address");
+        }
+        if (mode == DiscoveryMode.KUBERNETES && (serviceDns == null || serviceDns.isBlank())) {
+            invalid.reject(path + ".service-dns", serviceDns, "kubernetes discovery needs the headless service's DNS name");
+        }
+        invalid.wholeSeconds(path + ".service-dns-timeout", serviceDnsTimeout, 1);
+    }
+
+    public DiscoveryMode getMode() {
+        return mode;
+    }
+
+    public void setMode(DiscoveryMode mode) {
+        this.mode = mode;
+    }
+
+    public List<String> getMembers() {
+        return members;
+    }
+
+    public void setMembers(List<String> members) {
+        this.members = members;
+    }
+
+    public String getServiceDns() {
+        return serviceDns;
+    }
+
+    public void setServiceDns(String serviceDns) {
+        this.serviceDns = serviceDns;
+    }
+
+    public Duration getServiceDnsTimeout() {
+        return serviceDnsTimeout;
+    }
+
+    public void setServiceDnsTimeout(Duration serviceDnsTimeout) {
+        this.serviceDnsTimeout = serviceDnsTimeout;
+    }
+}

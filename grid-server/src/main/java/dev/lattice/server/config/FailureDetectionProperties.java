@@ -1,0 +1,43 @@
+package dev.lattice.server.config;
+
+import java.time.Duration;
+
+/**
+ * How fast a hung member is declared dead. Hazelcast waits 60 s; Lattice waits 15 s. A
+ * hung member holds its partitions hostage: every operation on them blocks until it is
+ * removed, so 60 s is a minute of stalled writes. 15 s still rides out stop-the-world GC
+ * pauses of several seconds, which is the usual cause of false suspicion.
+ */
+public class FailureDetectionProperties {
+
+    /** How often members send heartbeats. Default 2s. */
+    private Duration heartbeatInterval = Duration.ofSeconds(2);
+
+    /** Silence after which a member is removed from the cluster. Default 15s. */
+    private Duration maxNoHeartbeat = Duration.ofSeconds(15);
+
+    void validate(String path, InvalidProperties invalid) {
+        invalid.wholeSeconds(path + ".heartbeat-interval", heartbeatInterval, 1);
+        invalid.wholeSeconds(path + ".max-no-heartbeat", maxNoHeartbeat, 1);
+        if (heartbeatInterval != null && maxNoHeartbeat != null && maxNoHeartbeat.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            invalid.reject(path + ".max-no-heartbeat", maxNoHeartbeat, "must be at least twice heartbeat-interval ("
+                    + InvalidProperties.display(heartbeatInterval) + "), or one lost heartbeat removes a healthy member");
+        }
+    }
+
+    public Duration getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public void setHeartbeatInterval(Duration heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
+    }
+
+    public Duration getMaxNoHeartbeat() {
+        return maxNoHeartbeat;
+    }
+
+    public void setMaxNoHeartbeat(Duration maxNoHeartbeat) {
+        this.maxNoHeartbeat = maxNoHeartbeat;
+    }
+}
