@@ -1,6 +1,7 @@
 package dev.lattice.cacheloader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
@@ -10,7 +11,10 @@ import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.embedded.EmbeddedDatabase;
 import dev.lattice.testsupport.LocalCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +43,45 @@ class EmbeddedDatabaseTest {
             IMap<String, HazelcastJsonValue> notes = cluster.member(0).getMap("notes");
             assertThat(notes.get("hello").toString()).isEqualTo("{\"text\": \"world\"}");
             assertThat(database.dataDirectory()).isEqualTo(data.toAbsolutePath());
+        }
+    }
+
+    @Test
+    void embeddedDatabase_commitsDurably_unlikeATestDatabase(@TempDir Path dir) throws Exception {
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("data/postgres"), 0);
+             Connection connection = DriverManager.getConnection(database.jdbcUrl(), "postgres", null)) {
+            for (String setting : new String[] {"fsync", "synchronous_commit", "full_page_writes"}) {
+                try (java.sql.ResultSet rs = connection.createStatement().executeQuery("SHOW " + setting)) {
+                    rs.next();
+                    assertThat(rs.getString(1)).as(setting).isEqualTo("on");
+                }
+            }
+        }
+    }
+
+    @Test
+    void twoNodesOnOneDataDirectory_shareOneServer_andTheLastToCloseStopsIt(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data/postgres");
+        EmbeddedDatabase first = EmbeddedDatabase.start(data, 0);
+        EmbeddedDatabase second = EmbeddedDatabase.start(data, 0);
+        long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        try {
+            assertThat(first.startedHere()).isTrue();
+            assertThat(second.startedHere()).isFalse();
+            assertThat(second.port()).isEqualTo(first.port());
+
+            try (Connection secondNodesConnection = DriverManager.getConnection(second.jdbcUrl(), "postgres", null)) {
+                secondNodesConnection.createStatement().execute("CREATE TABLE shared (id int PRIMARY KEY)");
+                // The node that started the server leaves first: the other one still uses it.
+                first.close();
+                assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).contains(true);
+                secondNodesConnection.createStatement().execute("INSERT INTO shared VALUES (1)");
+            }
+            second.close();
+            await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false) == false);
+            assertThat(data.resolve("postmaster.pid")).doesNotExist();
+        } finally {
+            ProcessHandle.of(postmaster).ifPresent(ProcessHandle::destroy);
         }
     }
 }

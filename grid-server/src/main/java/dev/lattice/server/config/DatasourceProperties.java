@@ -93,7 +93,10 @@ public class DatasourceProperties {
         return embedded;
     }
 
-    /** The embedded PostgreSQL used when no {@code url} is set. One node per data directory. */
+    /**
+     * The embedded PostgreSQL used when no {@code url} is set. Nodes on one machine with the same
+     * data directory share one server; nodes on several machines need a real PostgreSQL.
+     */
     public static class Embedded {
 
         /** Where the embedded database keeps its files. Default {@code ./data/postgres}. */

@@ -5,23 +5,32 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lattice.server.GridNode;
 import dev.lattice.testsupport.FreePorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Running the same node twice with the same settings forms one cluster: the second member
- * takes the next port by itself and finds the first through the default member list.
+ * takes the next port by itself, finds the first through the default member list, and shares
+ * the embedded database the first one started, so the persisted map {@code records} works on both.
  */
 class TwoNodesOnOneMachineTests {
 
     @Test
-    void sameSettingsTwice_formOneTwoMemberCluster() {
-        // The same arguments for both nodes, as if the jar were started twice. Only the base
-        // port moves off 5701, which another process on this machine may hold.
+    void sameSettingsTwice_formOneTwoMemberCluster_sharingTheEmbeddedDatabase(@TempDir Path workDir) throws Exception {
+        Path dataDir = workDir.resolve("data/postgres");
+        // The same arguments for both nodes, as if the jar were started twice from one directory.
+        // Only the base port moves off 5701, which another process on this machine may hold.
         String[] sameArgs = {
             "--lattice.cluster-name=pair-" + UUID.randomUUID(),
             "--lattice.network.port=" + FreePorts.consecutive(3),
+            "--lattice.datasource.embedded.data-dir=" + dataDir,
         };
         try (GridNode first = GridNode.start(sameArgs); GridNode second = GridNode.start(sameArgs)) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -32,6 +41,21 @@ class TwoNodesOnOneMachineTests {
             assertThat(second.member().getCluster().getLocalMember().getAddress().getPort()).isEqualTo(firstPort + 1);
             first.member().getMap("greetings").put("hello", "world");
             assertThat(second.member().<String, String>getMap("greetings").get("hello")).isEqualTo("world");
+
+            for (int i = 0; i < 200; i++) {
+                (i % 2 == 0 ? first : second).member().<String, String>getMap("records").set("key-" + i, "value-" + i);
+            }
+            int port = Integer.parseInt(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(3).trim());
+            await().atMost(Duration.ofSeconds(30)).until(() -> rows(port) == 200);
+        }
+        assertThat(dataDir.resolve("postmaster.pid")).as("the last node stopped the shared database").doesNotExist();
+    }
+
+    private static int rows(int port) throws Exception {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", null);
+             ResultSet rs = connection.createStatement().executeQuery("SELECT count(*) FROM records")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 }
