@@ -76,8 +76,14 @@ public final class GridNode implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path, String user, String password) {
+        return send("GET", path, user, password);
+    }
+
+    /** An authenticated request with any method and no body, e.g. an actuator write or delete operation. */
+    public HttpResponse<String> send(String method, String path, String user, String password) {
         String credentials = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + credentials).GET().build());
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + credentials)
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 
     private URI uri(String path) {

@@ -3,6 +3,7 @@ package dev.lattice.server.persistence;
 import dev.lattice.cacheloader.jdbc.DeadLetter;
 import dev.lattice.cacheloader.jdbc.DeadLetters;
 import java.util.List;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -50,8 +51,9 @@ public final class DeadLetterEndpoint {
     }
 
     private DeadLetters deadLetters(String map) {
-        return persistence.deadLetters(map)
-                .orElseThrow(() -> new IllegalArgumentException("map " + map + " is not backed by a table"));
+        // An invalid request (HTTP 400), not a server error: the operator named a map without a store.
+        return persistence.deadLetters(map).orElseThrow(() -> new InvalidEndpointRequestException(
+                "map '" + map + "' is not backed by a table; backed maps: " + persistence.backedMaps(), "no such backed map"));
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -10,9 +10,11 @@ import dev.lattice.server.config.DatasourceProperties;
 import dev.lattice.server.config.LatticeProperties;
 import dev.lattice.server.config.StoreProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +62,8 @@ public final class GridPersistence implements AutoCloseable {
     }
 
     /** Names of the maps backed by a table. */
-    public java.util.Set<String> backedMaps() {
-        return java.util.Collections.unmodifiableSet(stores.keySet());
+    public Set<String> backedMaps() {
+        return Collections.unmodifiableSet(stores.keySet());
     }
 
     private HikariDataSource pool() {
