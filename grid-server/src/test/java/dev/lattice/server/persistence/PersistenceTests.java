@@ -68,6 +68,10 @@ class PersistenceTests {
                     assertThat(rows.getString(2)).isEqualTo("forty-two");
                 }
             });
+            // The loader's meters reach the node's Prometheus endpoint, tagged by map.
+            assertThat(node.get("/actuator/prometheus").body())
+                    .containsPattern("lattice_mapstore_operations_seconds_count\\{[^}]*map=\"orders\"[^}]*operation=\"store\"[^}]*outcome=\"success\"")
+                    .contains("lattice_mapstore_write_behind_backlog");
         }
     }
 }
