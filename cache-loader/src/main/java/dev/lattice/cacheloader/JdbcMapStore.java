@@ -62,6 +62,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
     private volatile Ownership ownership;
     private volatile WriteBehind writeBehind;
     private volatile boolean shuttingDown;
+    private volatile boolean flushFoundDatabaseDown;
 
     JdbcMapStore(MapTable table, StoreEnvironment environment) {
         MapStoreSettings settings = table.settings();
@@ -168,8 +169,15 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         }
         if (!shuttingDown) {
             spool.awaitReplayed();
+        } else if (writeBehind() && (flushFoundDatabaseDown || state.databaseDown())) {
+            // Hazelcast flushes partition by partition: once the database failed, do not wait for a
+            // connection timeout per partition, or the member would overrun its grace period.
+            return spoolAll(writes, what);
         }
         Result result = writes.size() == 1 && !writeBehind() ? writer.writeEach(writes, view()) : writer.write(writes, view());
+        if (shuttingDown && result.databaseFailure() != null) {
+            flushFoundDatabaseDown = true;
+        }
         List<Object> unwritten = new ArrayList<>();
         List<Write> toSpool = new ArrayList<>();
         Throwable firstError = null;
@@ -208,6 +216,15 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         }
         String message = unwritten.isEmpty() ? null : describe(result, firstError, firstRejected, unwritten.size(), what);
         return new Unwritten(unwritten, message, writeBehind());
+    }
+
+    private Unwritten spoolAll(List<Write> writes, String what) {
+        if (spool.save(writes, ownership)) {
+            return new Unwritten(List.of(), null, false);
+        }
+        List<Object> keys = writes.stream().map(Write::key).toList();
+        return new Unwritten(keys, "map '" + table.mapName() + "': " + what + " " + keys.size()
+                + " entr(ies) at shutdown failed: the database is unreachable and they could not be saved to disk", true);
     }
 
     /** Write-behind flush: a rejected entry at shutdown has no later attempt, so it is parked now; otherwise it counts an attempt. */
@@ -268,6 +285,11 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
     public Iterable<Object> loadAllKeys() {
         spool.awaitReplayed();
         return loader.loadAllKeys();
+    }
+
+    /** Loads that failed on this member ({@link JdbcMapLoader#loadFailures()}). */
+    public long loadFailures() {
+        return loader.loadFailures();
     }
 
     /** Operator access to this map's dead letters. */

@@ -9,19 +9,14 @@ import dev.lattice.cacheloader.jdbc.SpoolReplay;
 import dev.lattice.cacheloader.jdbc.SpooledWrite;
 import dev.lattice.cacheloader.jdbc.StoreFailedException;
 import dev.lattice.cacheloader.jdbc.TableWriter.Write;
+import dev.lattice.cacheloader.support.MachineLock;
 import dev.lattice.cacheloader.writebehind.ShutdownSpool;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +63,7 @@ final class SpoolRecovery {
             saved.add(new SpooledWrite(write.partition(), epoch == null ? -1 : epoch, table.keyText(write.key()),
                     write.value() == null ? null : table.valueText(write.value())));
         }
-        try (SpoolLock ignored = fileLock()) {
+        try (MachineLock ignored = fileLock()) {
             spool.append(ownership.memberId(), saved);
             table.metrics().spooled(saved.size());
             log.warn("map '{}': saved {} write(s) to {} (the database is unreachable); they are written to the table"
@@ -105,7 +100,7 @@ final class SpoolRecovery {
         if (replayed) {
             return true;
         }
-        try (SpoolLock ignored = fileLock()) {
+        try (MachineLock ignored = fileLock()) {
             lastAttempt = System.nanoTime();
             for (Path file : spool.files()) {
                 List<SpooledWrite> writes = spool.read(file);
@@ -131,49 +126,7 @@ final class SpoolRecovery {
     }
 
     /** Serialises spool access between members of this JVM and nodes that share the directory on one machine. */
-    private SpoolLock fileLock() throws IOException {
-        return SpoolLock.acquire(directory.resolve(table.mapName()).resolve(".lock"));
-    }
-
-    /** A lock held by one thread of one process at a time: a JVM-wide lock, then the file lock. */
-    private static final class SpoolLock implements AutoCloseable {
-        private static final ConcurrentMap<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
-
-        private final ReentrantLock local;
-        private final FileChannel channel;
-        private final FileLock lock;
-
-        private SpoolLock(ReentrantLock local, FileChannel channel, FileLock lock) {
-            this.local = local;
-            this.channel = channel;
-            this.lock = lock;
-        }
-
-        static SpoolLock acquire(Path file) throws IOException {
-            ReentrantLock local = IN_JVM.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new ReentrantLock());
-            local.lock();
-            FileChannel channel = null;
-            try {
-                Files.createDirectories(file.getParent());
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                return new SpoolLock(local, channel, channel.lock());
-            } catch (IOException | RuntimeException e) {
-                if (channel != null) {
-                    channel.close();
-                }
-                local.unlock();
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                lock.release();
-                channel.close();
-            } finally {
-                local.unlock();
-            }
-        }
+    private MachineLock fileLock() throws IOException {
+        return MachineLock.acquire(directory.resolve(table.mapName()).resolve(".lock"));
     }
 }

@@ -76,7 +76,8 @@ class DeadLetterTest extends DatabaseBackedTest {
             names.put("long", "a very long name indeed");
             names.put("short", "bob");
             DeadLetters deadLetters = LatticeMapStores.deadLetters("names", settings, pool);
-            await().atMost(30, SECONDS).until(() -> deadLetters.list(10).size() == 1);
+            await().atMost(30, SECONDS).until(() -> deadLetters.list(10).size() == 1
+                    && Fixtures.rows(pool, "names").containsKey("short"));
             long id = deadLetters.list(10).get(0).id();
 
             assertThatThrownBy(() -> deadLetters.replay(id)).as("still refused while the constraint is there")
@@ -114,6 +115,34 @@ class DeadLetterTest extends DatabaseBackedTest {
             assertThat(deadLetters.drop(opaque.id())).isTrue();
             assertThat(deadLetters.list(10)).extracting(DeadLetter::key).containsExactly("broken");
             assertThat(Fixtures.rows(pool, "docs")).containsOnlyKeys("fine");
+        }
+    }
+
+    @Test
+    void writeBehind_deleteBatchWithOneRefusedKey_deletesTheOthers_andParksOnlyTheRefusedOne() {
+        MapStoreSettings settings = writeBehind("parents").valueType(ValueType.TEXT).maxAttempts(2).build();
+        try (LocalCluster cluster = onePartition("parents", settings)) {
+            IMap<String, String> parents = cluster.newClient().getMap("parents");
+            for (int i = 0; i < 10; i++) {
+                parents.set("p" + i, "parent " + i);
+            }
+            await().atMost(30, SECONDS).until(() -> Fixtures.rows(pool, "parents").size() == 10);
+            // A row elsewhere still points at p3: PostgreSQL refuses to delete it (23503).
+            Fixtures.execute(pool, "CREATE TABLE children (id int PRIMARY KEY, parent text REFERENCES parents (id))");
+            Fixtures.execute(pool, "INSERT INTO children VALUES (1, 'p3')");
+            for (int i = 0; i < 10; i++) {
+                parents.delete("p" + i);
+            }
+            parents.set("after", "still flowing");
+
+            DeadLetters deadLetters = LatticeMapStores.deadLetters("parents", settings, pool);
+            await().atMost(60, SECONDS).untilAsserted(() -> {
+                assertThat(Fixtures.rows(pool, "parents")).containsOnlyKeys("p3", "after");
+                assertThat(deadLetters.list(10)).extracting(DeadLetter::key).containsExactly("p3");
+            });
+            DeadLetter refused = deadLetters.list(10).get(0);
+            assertThat(refused.value()).as("a rejected delete has no value").isNull();
+            assertThat(refused.error()).contains("23503");
         }
     }
 

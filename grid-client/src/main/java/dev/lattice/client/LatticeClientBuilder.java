@@ -18,15 +18,26 @@ import java.util.function.Consumer;
  * its argument at once; {@link #toClientConfig()} checks the combinations.
  *
  * <p>Defaults: address {@code 127.0.0.1:5701}, cluster name {@code lattice} (a grid node's), heartbeat
- * timeout 15 s (Hazelcast's 60 s leaves a dead member's calls hanging for a minute), reconnect
- * backoff from 1 s to 30 s by a factor of 1.05 without jitter, retrying forever, phone-home off,
- * and operations resent when their connection drops (redo), so a member leaving the cluster
- * does not surface as an error to the caller.
+ * timeout 6 s with a heartbeat every 2 s (Hazelcast's 60 s leaves a hung member's calls hanging
+ * for a minute; 6 s with the nodes' 6 s failure detection keeps a call on a hung member's
+ * partition under 10 s), reconnect backoff from 1 s to 30 s by a factor of 1.05 without jitter,
+ * retrying forever, phone-home off, and operations resent when their connection drops (redo), so
+ * a member leaving the cluster does not surface as an error to the caller.
+ *
+ * <p>A write whose backups do not confirm it in time fails with Hazelcast's
+ * {@code IndeterminateOperationStateException} instead of succeeding silently: the write may or may
+ * not have been applied, so retry it (idempotent writes such as {@code set} are safe to repeat).
+ * Without this, a member that wakes up from a long pause after the cluster removed it would
+ * acknowledge writes nobody else holds.
  */
 public final class LatticeClientBuilder {
 
     /** The heartbeat timeout Lattice uses instead of Hazelcast's 60 s. */
-    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(6);
+    /** How often the client sends a heartbeat on an idle connection (Hazelcast: 5 s, too close to the timeout). */
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
+    /** How long a write waits for its backups' acknowledgements before it fails as indeterminate (Hazelcast: 5 s). */
+    static final Duration BACKUP_TIMEOUT = Duration.ofSeconds(3);
     public static final String DEFAULT_ADDRESS = "127.0.0.1:5701";
     public static final String DEFAULT_CLUSTER_NAME = "lattice";
 
@@ -179,6 +190,12 @@ public final class LatticeClientBuilder {
         }
         config.getNetworkConfig().setAddresses(new ArrayList<>(addresses)).setRedoOperation(redoOperation);
         config.setProperty(ClientProperty.HEARTBEAT_TIMEOUT.getName(), Long.toString(heartbeatTimeout.toMillis()));
+        config.setProperty(ClientProperty.HEARTBEAT_INTERVAL.getName(),
+                Long.toString(Math.min(HEARTBEAT_INTERVAL.toMillis(), Math.max(1, heartbeatTimeout.toMillis() / 3))));
+        config.setProperty(ClientProperty.FAIL_ON_INDETERMINATE_OPERATION_STATE.getName(), "true");
+        // A retry that starts just before a hung member is removed waits one full backup timeout:
+        // the nodes' 6 s failure detection plus 3 s keeps the worst call under 10 s.
+        config.setProperty(ClientProperty.OPERATION_BACKUP_TIMEOUT_MILLIS.getName(), Long.toString(BACKUP_TIMEOUT.toMillis()));
         config.setProperty("hazelcast.phone.home.enabled", "false");
         ConnectionRetryConfig retry = config.getConnectionStrategyConfig().getConnectionRetryConfig();
         retry.setInitialBackoffMillis((int) initialBackoff.toMillis())

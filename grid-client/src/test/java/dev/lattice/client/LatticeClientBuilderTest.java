@@ -23,7 +23,10 @@ class LatticeClientBuilderTest {
         assertThat(config.getClusterName()).isEqualTo("lattice");
         assertThat(config.getNetworkConfig().isRedoOperation()).isTrue();
         assertThat(config.getNetworkConfig().getAddresses()).containsExactly("127.0.0.1:5701");
-        assertThat(config.getProperty("hazelcast.client.heartbeat.timeout")).isEqualTo("15000");
+        assertThat(config.getProperty("hazelcast.client.heartbeat.timeout")).isEqualTo("6000");
+        assertThat(config.getProperty("hazelcast.client.heartbeat.interval")).isEqualTo("2000");
+        assertThat(config.getProperty("hazelcast.client.operation.fail.on.indeterminate.state")).isEqualTo("true");
+        assertThat(config.getProperty("hazelcast.client.operation.backup.timeout.millis")).isEqualTo("3000");
         assertThat(config.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
         ConnectionRetryConfig retry = config.getConnectionStrategyConfig().getConnectionRetryConfig();
         assertThat(retry.getInitialBackoffMillis()).isEqualTo(1000);

@@ -1,14 +1,23 @@
 package dev.lattice.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.cluster.ClusterState;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.NetworkConfig;
 import dev.lattice.testsupport.FreePorts;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +34,8 @@ class GridNodeTests {
                 "--lattice.cluster-name=node-" + UUID.randomUUID(),
                 "--lattice.network.port=" + FreePorts.one(),
                 "--lattice.network.port-auto-increment=false",
+                // Not Hazelcast's default of 1, so the test below can tell the setting was applied.
+                "--lattice.maps.default.backup-count=2",
                 "--management.endpoints.web.exposure.include=*",
                 "--spring.security.user.name=operator",
                 "--spring.security.user.password=s3cret");
@@ -76,6 +87,27 @@ class GridNodeTests {
     }
 
     @Test
+    void memberAndHttpPorts_refuseConnectionsOnEveryAddressButLoopback() throws Exception {
+        List<InetAddress> external = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).toList();
+        assumeTrue(!external.isEmpty(), "this machine has no non-loopback IPv4 address to try");
+        int memberPort = node.member().getCluster().getLocalMember().getAddress().getPort();
+        for (InetAddress address : external) {
+            for (int port : new int[] {memberPort, node.httpPort()}) {
+                assertThatThrownBy(() -> {
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress(address, port), 2_000);
+                    }
+                }).as("connecting to %s:%d", address.getHostAddress(), port).isInstanceOf(IOException.class);
+            }
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", memberPort), 2_000);
+            assertThat(socket.isConnected()).as("loopback does accept").isTrue();
+        }
+    }
+
+    @Test
     void member_bindsToLoopbackOnly_withNothingExtraExposed() {
         Config config = node.member().getConfig();
         NetworkConfig network = config.getNetworkConfig();
@@ -86,11 +118,12 @@ class GridNodeTests {
         assertThat(network.getJoin().getMulticastConfig().isEnabled()).isFalse();
         assertThat(network.getRestApiConfig().isEnabled()).isFalse();
         assertThat(network.getMemcacheProtocolConfig().isEnabled()).isFalse();
-        assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("15");
+        assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("6");
+        assertThat(config.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("1");
     }
 
     @Test
     void defaultMap_getsTheConfiguredBackupCount() {
-        assertThat(node.member().getConfig().findMapConfig("anything").getBackupCount()).isEqualTo(1);
+        assertThat(node.member().getConfig().findMapConfig("anything").getBackupCount()).isEqualTo(2);
     }
 }

@@ -65,6 +65,11 @@ public final class PostgresFixture {
         return new TestDatabase(name, s.url(name), s.user(), s.password(), () -> execute(s, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
     }
 
+    /** Runs one statement as the server's administrator, e.g. to create or drop a role. */
+    public static void executeAsAdmin(String sql) {
+        execute(server(), sql);
+    }
+
     private static void execute(Server s, String sql) {
         try (Connection connection = DriverManager.getConnection(s.url(s.maintenanceDatabase()), s.user(), s.password());
              Statement statement = connection.createStatement()) {

@@ -37,16 +37,27 @@ public final class TcpProxy implements AutoCloseable {
     private volatile ServerSocket listener;
     private volatile boolean closed;
 
-    private TcpProxy(String targetHost, int targetPort, ServerSocket listener) {
+    private final InetAddress bindAddress;
+
+    private TcpProxy(String targetHost, int targetPort, InetAddress bindAddress, ServerSocket listener) {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
+        this.bindAddress = bindAddress;
         this.listener = listener;
         this.port = listener.getLocalPort();
     }
 
     /** Starts forwarding a free loopback port to {@code targetHost:targetPort}. */
     public static TcpProxy start(String targetHost, int targetPort) {
-        TcpProxy proxy = new TcpProxy(targetHost, targetPort, bind(0));
+        return start(targetHost, targetPort, InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * Starts forwarding a free port on {@code bindAddress} to {@code targetHost:targetPort}: for tests
+     * whose processes live in their own network namespaces and reach the host through a bridge.
+     */
+    public static TcpProxy start(String targetHost, int targetPort, InetAddress bindAddress) {
+        TcpProxy proxy = new TcpProxy(targetHost, targetPort, bindAddress, bind(bindAddress, 0));
         proxy.acceptLoop(proxy.listener);
         return proxy;
     }
@@ -75,18 +86,18 @@ public final class TcpProxy implements AutoCloseable {
         if (listener != null || closed) {
             return;
         }
-        listener = bind(port);
+        listener = bind(bindAddress, port);
         acceptLoop(listener);
     }
 
-    private static ServerSocket bind(int port) {
+    private static ServerSocket bind(InetAddress address, int port) {
         try {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+            socket.bind(new InetSocketAddress(address, port), 50);
             return socket;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not listen on loopback port " + port, e);
+            throw new UncheckedIOException("could not listen on " + address.getHostAddress() + ":" + port, e);
         }
     }
 

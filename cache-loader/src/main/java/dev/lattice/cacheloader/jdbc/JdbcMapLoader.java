@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Read-through from a PostgreSQL table: {@code load}, {@code loadAll} in batches of
@@ -28,6 +29,7 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
     static final int KEY_FETCH_SIZE = 10_000;
 
     private final MapTable table;
+    private final AtomicLong loadFailures = new AtomicLong();
 
     public JdbcMapLoader(MapTable table) {
         this.table = table;
@@ -74,7 +76,7 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
     private void loadBatch(List<Object> keys, Map<Object, Object> into) {
         long start = System.nanoTime();
         try {
-            Map<Object, Object> loaded = MapTable.withReconnect(() -> {
+            Map<Object, Object> loaded = patiently(() -> {
                 Map<Object, Object> rows = new HashMap<>(keys.size() * 2);
                 try (Connection c = table.connection(); PreparedStatement ps = c.prepareStatement(table.sql().selectMany)) {
                     ps.setArray(1, c.createArrayOf(table.sql().keyArrayType, keys.toArray()));
@@ -94,6 +96,29 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
     }
 
     /**
+     * A read that may wait a little: an eager load asks for many batches at once, and a pool that
+     * is momentarily exhausted (or a connection that broke) should not fail the whole load, which
+     * Hazelcast does not retry. Pauses 100 ms, then 300 ms, before giving up.
+     */
+    private static <T> T patiently(MapTable.Call<T> call) throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return MapTable.withReconnect(call);
+            } catch (SQLException e) {
+                if (attempt == 2 || FailureClassifier.classify(e) == FailureClassifier.Kind.ENTRY_REJECTED) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(attempt == 0 ? 100 : 300);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
      * {@link InitialLoad#LAZY}: no keys, so nothing is loaded until it is read. {@link InitialLoad#EAGER}:
      * every key, streamed; Hazelcast closes the returned {@link java.io.Closeable} when it is done.
      */
@@ -102,10 +127,25 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
         if (table.settings().initialLoad() == InitialLoad.LAZY) {
             return List.of();
         }
-        return new KeyStream(table.dataSource(), table.sql().selectAllKeys, KEY_FETCH_SIZE, table::readKey, table.mapName());
+        return new KeyStream(table.dataSource(), table.sql().selectAllKeys, KEY_FETCH_SIZE, table::readKey, table.mapName(),
+                this::keyStreamFailed);
+    }
+
+    /**
+     * Loads that failed on this member since it started, key streaming included. Hazelcast logs a
+     * failed eager load and carries on with what it got; a node compares this count before and
+     * after loading to know whether the load really completed.
+     */
+    public long loadFailures() {
+        return loadFailures.get();
+    }
+
+    void keyStreamFailed() {
+        loadFailures.incrementAndGet();
     }
 
     private StoreFailedException loadFailed(long start, SQLException e, int keys) {
+        loadFailures.incrementAndGet();
         table.metrics().record(Operation.LOAD, System.nanoTime() - start, keys, false);
         table.metrics().databaseError("database_failed");
         return new StoreFailedException("map '" + table.mapName() + "': loading " + keys + " key(s) from table "

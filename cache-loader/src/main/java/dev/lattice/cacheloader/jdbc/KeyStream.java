@@ -29,11 +29,13 @@ final class KeyStream implements Iterable<Object>, Closeable {
     private final int fetchSize;
     private final KeyReader reader;
     private final String mapName;
+    private final Runnable onFailure;
     private Connection connection;
     private PreparedStatement statement;
     private ResultSet rows;
 
-    KeyStream(DataSource dataSource, String query, int fetchSize, KeyReader reader, String mapName) {
+    KeyStream(DataSource dataSource, String query, int fetchSize, KeyReader reader, String mapName, Runnable onFailure) {
+        this.onFailure = onFailure;
         this.dataSource = dataSource;
         this.query = query;
         this.fetchSize = fetchSize;
@@ -54,8 +56,9 @@ final class KeyStream implements Iterable<Object>, Closeable {
                         hasNext = rows != null && rows.next();
                     } catch (SQLException e) {
                         close();
+                        onFailure.run();
                         throw new StoreFailedException("map '" + mapName + "': streaming keys failed: "
-                                + FailureClassifier.describe(e), e);
+                                + FailureClassifier.describeSafely(e), e);
                     }
                     if (!hasNext) {
                         close();
@@ -74,7 +77,9 @@ final class KeyStream implements Iterable<Object>, Closeable {
                     return reader.read(rows, 1);
                 } catch (SQLException e) {
                     close();
-                    throw new StoreFailedException("map '" + mapName + "': reading a key failed: " + e.getMessage(), e);
+                    onFailure.run();
+                    throw new StoreFailedException("map '" + mapName + "': reading a key failed: "
+                            + FailureClassifier.describeSafely(e), e);
                 }
             }
         };
@@ -92,8 +97,9 @@ final class KeyStream implements Iterable<Object>, Closeable {
             rows = statement.executeQuery();
         } catch (SQLException e) {
             close();
+            onFailure.run();
             throw new StoreFailedException("map '" + mapName + "': listing keys for the eager load failed: "
-                    + FailureClassifier.describe(e), e);
+                    + FailureClassifier.describeSafely(e), e);
         }
     }
 

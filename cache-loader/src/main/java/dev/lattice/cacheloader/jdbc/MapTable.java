@@ -6,6 +6,7 @@ import dev.lattice.cacheloader.metrics.MapStoreMetrics;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import javax.sql.DataSource;
 
 /**
@@ -72,6 +73,9 @@ public final class MapTable {
     public static <T> T withReconnect(Call<T> call) throws SQLException {
         try {
             return call.run();
+        } catch (SQLTransientConnectionException e) {
+            // The pool found no connection in time: the database is away, not one connection broken.
+            throw e;
         } catch (SQLException e) {
             if (!FailureClassifier.isBrokenConnection(e)) {
                 throw e;

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -22,6 +23,7 @@ import org.flywaydb.core.api.FlywayException;
 public final class TableSchema {
 
     private static final String DEAD_LETTER_HISTORY = "lattice_schema_history";
+    private static final int MIGRATION_ATTEMPTS = 5;
 
     private TableSchema() {
     }
@@ -59,11 +61,32 @@ public final class TableSchema {
                 .table(DEAD_LETTER_HISTORY).baselineOnMigrate(true).baselineVersion("0").load(), "table lattice_dead_letter");
     }
 
+    /**
+     * Migrates, retrying a few times: nodes started at the same moment on a fresh database race in
+     * Flyway's baseline step (one fails with "Unable to baseline schema history table ... as it
+     * already exists, and is empty"); by the next attempt the other node has finished, and Flyway's
+     * own lock serialises the migrations themselves. A real error fails every attempt.
+     */
     private static void run(Flyway flyway, String what) {
+        FlywayException last = null;
+        for (int attempt = 0; attempt < MIGRATION_ATTEMPTS; attempt++) {
+            try {
+                flyway.migrate();
+                return;
+            } catch (FlywayException e) {
+                last = e;
+                pause(attempt);
+            }
+        }
+        throw new IllegalStateException("migrating " + what + " failed: " + last.getMessage(), last);
+    }
+
+    private static void pause(int attempt) {
         try {
-            flyway.migrate();
-        } catch (FlywayException e) {
-            throw new IllegalStateException("migrating " + what + " failed: " + e.getMessage(), e);
+            Thread.sleep((200L << attempt) + ThreadLocalRandom.current().nextLong(200));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while migrating", e);
         }
     }
 

@@ -38,10 +38,10 @@ public class LatticeClientProperties {
     private String instanceName;
 
     /**
-     * How long a silent connection is trusted before the client drops it. Default: 15s
+     * How long a silent connection is trusted before the client drops it. Default: 6s
      * (Hazelcast's own default is 60 s).
      */
-    private Duration heartbeatTimeout = Duration.ofSeconds(15);
+    private Duration heartbeatTimeout = Duration.ofSeconds(6);
 
     /** How the client reconnects. */
     private final ConnectionRetry connectionRetry = new ConnectionRetry();

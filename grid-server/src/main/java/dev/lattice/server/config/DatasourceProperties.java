@@ -31,6 +31,20 @@ public class DatasourceProperties {
     /** How long to wait for a connection before a write fails and is retried. Default 2s. */
     private Duration connectionTimeout = Duration.ofSeconds(2);
 
+    /**
+     * How long a starting node waits for the database to answer before it gives up (and fails to
+     * start, naming the URL). Nodes often start before their database (a Kubernetes rollout, a
+     * rebooted host). Default 60s.
+     */
+    private Duration startupTimeout = Duration.ofSeconds(60);
+
+    /**
+     * Where a stopping node saves write-behind writes it could not store because the database was
+     * unreachable; a node started again with the same directory writes them to the tables before
+     * anything else. Keep it on persistent storage. Default {@code ./data/spool}.
+     */
+    private Path spoolDirectory = Path.of("data", "spool");
+
     private final Embedded embedded = new Embedded();
 
     public String getUrl() {
@@ -87,6 +101,22 @@ public class DatasourceProperties {
 
     public void setConnectionTimeout(Duration connectionTimeout) {
         this.connectionTimeout = connectionTimeout;
+    }
+
+    public Duration getStartupTimeout() {
+        return startupTimeout;
+    }
+
+    public void setStartupTimeout(Duration startupTimeout) {
+        this.startupTimeout = startupTimeout;
+    }
+
+    public Path getSpoolDirectory() {
+        return spoolDirectory;
+    }
+
+    public void setSpoolDirectory(Path spoolDirectory) {
+        this.spoolDirectory = spoolDirectory;
     }
 
     public Embedded getEmbedded() {

@@ -53,6 +53,9 @@ public class LatticeProperties implements Validator {
     /** Near-cache invalidation batching ({@code lattice.invalidation.*}). */
     private final InvalidationProperties invalidation = new InvalidationProperties();
 
+    /** Members needed to write ({@code lattice.split-brain-protection.*}). */
+    private final SplitBrainProtectionProperties splitBrainProtection = new SplitBrainProtectionProperties();
+
     /** The database behind maps with a {@code store}; embedded PostgreSQL when no URL is set. */
     private final DatasourceProperties datasource = new DatasourceProperties();
 
@@ -80,10 +83,12 @@ public class LatticeProperties implements Validator {
         properties.network.validate("lattice.network", invalid);
         properties.discovery.validate("lattice.discovery", invalid);
         properties.failureDetection.validate("lattice.failure-detection", invalid);
+        properties.splitBrainProtection.validate("lattice.split-brain-protection", invalid);
         properties.invalidation.validate("lattice.invalidation", invalid);
         invalid.wholeSeconds("lattice.shutdown.timeout", properties.shutdown.getTimeout(), 1);
         properties.maps.forEach((name, map) -> map.validate("lattice.maps." + name, invalid));
         properties.maps.forEach((name, map) -> validateStore(name, map.getStore(), invalid));
+        invalid.wholeSeconds("lattice.datasource.startup-timeout", properties.datasource.getStartupTimeout(), 0);
         if (properties.datasource.getUrl() != null && !properties.datasource.getUrl().isBlank()) {
             // Only the URL's address is echoed: its query string may carry a password.
             String url = properties.datasource.getUrl().replaceFirst("\\?.*", "?...");
@@ -152,6 +157,10 @@ public class LatticeProperties implements Validator {
 
     public ShutdownProperties getShutdown() {
         return shutdown;
+    }
+
+    public SplitBrainProtectionProperties getSplitBrainProtection() {
+        return splitBrainProtection;
     }
 
     public DatasourceProperties getDatasource() {

@@ -5,6 +5,8 @@ import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import com.hazelcast.config.XmlConfigBuilder;
 import com.hazelcast.config.YamlConfigBuilder;
 import com.hazelcast.spi.properties.ClusterProperty;
@@ -29,6 +31,9 @@ import org.springframework.core.io.Resource;
  */
 public final class MemberConfigFactory {
 
+    /** Name of the split-brain protection rule Lattice puts on every map. */
+    public static final String SPLIT_BRAIN_PROTECTION = "lattice-minimum-cluster-size";
+
     private final LatticeProperties properties;
 
     public MemberConfigFactory(LatticeProperties properties) {
@@ -46,6 +51,7 @@ public final class MemberConfigFactory {
         applyShutdown(config);
         applyInvalidation(config);
         applyMaps(config);
+        applySplitBrainProtection(config);
         return config;
     }
 
@@ -115,6 +121,14 @@ public final class MemberConfigFactory {
         FailureDetectionProperties detection = properties.getFailureDetection();
         set(config, ClusterProperty.HEARTBEAT_INTERVAL_SECONDS, detection.getHeartbeatInterval().toSeconds());
         set(config, ClusterProperty.MAX_NO_HEARTBEAT_SECONDS, detection.getMaxNoHeartbeat().toSeconds());
+        // A write whose backups never confirm it fails instead of succeeding: otherwise a member that
+        // wakes from a pause after the cluster removed it acknowledges writes nobody else holds.
+        set(config, ClusterProperty.FAIL_ON_INDETERMINATE_OPERATION_STATE, true);
+        set(config, ClusterProperty.OPERATION_BACKUP_TIMEOUT_MILLIS, 3_000);
+        // Two sides of a healed network partition, or pods that started apart, merge after 30 s rather
+        // than Hazelcast's 300 s (first) and 120 s (later) checks.
+        set(config, ClusterProperty.MERGE_FIRST_RUN_DELAY_SECONDS, 30);
+        set(config, ClusterProperty.MERGE_NEXT_RUN_DELAY_SECONDS, 30);
     }
 
     private void applyShutdown(Config config) {
@@ -137,6 +151,22 @@ public final class MemberConfigFactory {
             applyMap(entry.getValue(), map);
             config.addMapConfig(map);
         }
+    }
+
+    /**
+     * Below the minimum cluster size a member refuses writes (reads still work): a member cut off
+     * from the majority must not take writes the majority never sees. Applied to every map config,
+     * including the default that unnamed maps inherit.
+     */
+    private void applySplitBrainProtection(Config config) {
+        int minimum = properties.getSplitBrainProtection().effectiveMinimumClusterSize(properties.getInitialMinClusterSize());
+        if (minimum <= 1) {
+            return;
+        }
+        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(SPLIT_BRAIN_PROTECTION, true, minimum)
+                .setProtectOn(SplitBrainProtectionOn.WRITE));
+        config.getMapConfig("default");
+        config.getMapConfigs().values().forEach(map -> map.setSplitBrainProtectionName(SPLIT_BRAIN_PROTECTION));
     }
 
     static void applyMap(MapProperties settings, MapConfig map) {

@@ -3,13 +3,17 @@ package dev.lattice.server.persistence;
 import com.hazelcast.config.Config;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cacheloader.LatticeMapStores;
+import dev.lattice.cacheloader.StoreEnvironment;
 import dev.lattice.cacheloader.config.MapStoreSettings;
-import dev.lattice.cacheloader.embedded.EmbeddedDatabase;
+import dev.lattice.server.embedded.EmbeddedDatabase;
 import dev.lattice.cacheloader.jdbc.DeadLetters;
 import dev.lattice.server.config.DatasourceProperties;
 import dev.lattice.server.config.LatticeProperties;
 import dev.lattice.server.config.StoreProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,6 +40,7 @@ public final class GridPersistence implements AutoCloseable {
     private final Map<String, MapStoreSettings> stores = new LinkedHashMap<>();
     private EmbeddedDatabase embedded;
     private HikariDataSource pool;
+    private StoreEnvironment environment;
 
     public GridPersistence(LatticeProperties properties, MeterRegistry registry) {
         this.properties = properties;
@@ -48,7 +53,7 @@ public final class GridPersistence implements AutoCloseable {
             StoreProperties store = map.getStore();
             if (store.isEnabled()) {
                 MapStoreSettings settings = StoreSettings.of(name, store);
-                config.getMapConfig(name).setMapStoreConfig(LatticeMapStores.mapStoreConfig(name, settings, pool(), registry));
+                config.getMapConfig(name).setMapStoreConfig(LatticeMapStores.mapStoreConfig(name, settings, environment()));
                 stores.put(name, settings);
                 log.info("Map {} is backed by table {} ({})", name, settings.table(), settings.mode());
             }
@@ -61,9 +66,31 @@ public final class GridPersistence implements AutoCloseable {
         return settings == null ? Optional.empty() : Optional.of(LatticeMapStores.deadLetters(mapName, settings, pool));
     }
 
+    /** Settings of every map backed by a table, by map name. */
+    Map<String, MapStoreSettings> stores() {
+        return Collections.unmodifiableMap(stores);
+    }
+
     /** Names of the maps backed by a table. */
     public Set<String> backedMaps() {
         return Collections.unmodifiableSet(stores.keySet());
+    }
+
+    private StoreEnvironment environment() {
+        if (environment == null) {
+            environment = StoreEnvironment.builder(pool())
+                    .meterRegistry(registry)
+                    .spoolDirectory(properties.getDatasource().getSpoolDirectory())
+                    .minimumClusterSize(properties.getSplitBrainProtection()
+                            .effectiveMinimumClusterSize(properties.getInitialMinClusterSize()))
+                    .build();
+        }
+        return environment;
+    }
+
+    /** The pool, or null when no map is backed by a table. */
+    public HikariDataSource dataSource() {
+        return pool;
     }
 
     private HikariDataSource pool() {
@@ -75,8 +102,26 @@ public final class GridPersistence implements AutoCloseable {
             } else {
                 pool = LatticeMapStores.dataSource(StoreSettings.of(datasource), "grid");
             }
+            awaitDatabase(pool, datasource.getStartupTimeout());
         }
         return pool;
+    }
+
+    /** Waits until the database answers, so a node started just before its database (or on a busy host) still starts. */
+    private static void awaitDatabase(HikariDataSource pool, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SQLException last = null;
+        do {
+            try (Connection connection = pool.getConnection()) {
+                return;
+            } catch (SQLException e) {
+                last = e;
+                log.info("Waiting for the database at {} ({})", pool.getJdbcUrl().replaceFirst("\\?.*", ""), e.getMessage());
+            }
+        } while (System.nanoTime() < deadline);
+        throw new IllegalStateException("The database at " + pool.getJdbcUrl().replaceFirst("\\?.*", "")
+                + " did not answer within lattice.datasource.startup-timeout (" + timeout.toSeconds() + "s): "
+                + last.getMessage(), last);
     }
 
     @Override

@@ -39,6 +39,10 @@ class SigtermShutdownTests {
             Process child = startChildNode(log, cluster, members, noBackups, "--lattice.network.port=" + ports.get(1));
             try {
                 await().atMost(Duration.ofSeconds(90)).until(() -> staying.member().getCluster().getMembers().size() == 2);
+                // Partitions move to a joining member after it joined: wait until the child owns some.
+                await().atMost(Duration.ofSeconds(60)).until(() -> staying.member().getPartitionService().isClusterSafe()
+                        && staying.member().getPartitionService().getPartitions().stream()
+                                .anyMatch(p -> p.getOwner() != null && !p.getOwner().localMember()));
                 Map<Integer, String> batch = new HashMap<>();
                 for (int i = 0; i < ENTRIES; i++) {
                     batch.put(i, "order-" + i);

@@ -1,2 +1,2 @@
 /** The zero-setup embedded PostgreSQL with a persistent data directory. */
-package dev.lattice.cacheloader.embedded;
+package dev.lattice.server.embedded;

@@ -1,6 +1,7 @@
-package dev.lattice.cacheloader.embedded;
+package dev.lattice.server.embedded;
 
 import dev.lattice.cacheloader.config.DataSourceSettings;
+import dev.lattice.cacheloader.support.MachineLock;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,36 +60,41 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     public static EmbeddedDatabase start(Path dataDirectory, int port) {
         Path dir = dataDirectory.toAbsolutePath();
+        // Nodes started at the same moment would both find no server and both try to start one.
+        try (MachineLock ignored = MachineLock.acquire(dir.resolveSibling(dir.getFileName() + ".lock"))) {
+            return startOrJoin(dir, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL: cannot lock data directory " + dir, e);
+        }
+    }
+
+    private static EmbeddedDatabase startOrJoin(Path dir, int port) throws IOException {
         Optional<ServerProcess> running = ServerProcess.runningIn(dir);
         if (running.isPresent()) {
             log.info("embedded PostgreSQL already running on 127.0.0.1:{} with data in {} (started by another node): joining it",
                     running.get().port(), dir);
             return new EmbeddedDatabase(null, dir, running.get());
         }
-        try {
-            Files.createDirectories(dir);
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setDataDirectory(dir)
-                    .setCleanDataDirectory(false)
-                    // The server may outlive this JVM while other nodes use it; close() decides.
-                    .setRegisterShutdownHook(false)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    // The library's defaults suit throwaway test databases (fsync and synchronous
-                    // commit off); this one holds acknowledged writes, so a commit means on disk.
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on");
-            if (port > 0) {
-                builder.setPort(port);
-            }
-            EmbeddedPostgres postgres = builder.start();
-            ServerProcess server = ServerProcess.runningIn(dir)
-                    .orElseThrow(() -> new IllegalStateException("embedded PostgreSQL started but wrote no postmaster.pid in " + dir));
-            log.info("embedded PostgreSQL on 127.0.0.1:{} with data in {}", server.port(), dir);
-            return new EmbeddedDatabase(postgres, dir, server);
-        } catch (IOException e) {
-            throw new UncheckedIOException("embedded PostgreSQL could not start with data directory " + dir, e);
+        Files.createDirectories(dir);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                // The server may outlive this JVM while other nodes use it; close() decides.
+                .setRegisterShutdownHook(false)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                // The library's defaults suit throwaway test databases (fsync and synchronous
+                // commit off); this one holds acknowledged writes, so a commit means on disk.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on");
+        if (port > 0) {
+            builder.setPort(port);
         }
+        EmbeddedPostgres postgres = builder.start();
+        ServerProcess server = ServerProcess.runningIn(dir)
+                .orElseThrow(() -> new IllegalStateException("embedded PostgreSQL started but wrote no postmaster.pid in " + dir));
+        log.info("embedded PostgreSQL on 127.0.0.1:{} with data in {}", server.port(), dir);
+        return new EmbeddedDatabase(postgres, dir, server);
     }
 
     public int port() {
@@ -121,6 +127,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     @Override
     public void close() {
+        // A node starting now must either find the server still running (and use it) or find it gone.
+        try (MachineLock ignored = MachineLock.acquire(dataDirectory.resolveSibling(dataDirectory.getFileName() + ".lock"))) {
+            stopUnlessUsed();
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL: cannot lock data directory " + dataDirectory, e);
+        }
+    }
+
+    private void stopUnlessUsed() {
         int others = otherConnections();
         if (others > 0) {
             log.info("leaving embedded PostgreSQL on 127.0.0.1:{} running: {} other connection(s) still use it", port(), others);

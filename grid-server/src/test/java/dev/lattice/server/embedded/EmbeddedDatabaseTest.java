@@ -1,4 +1,4 @@
-package dev.lattice.cacheloader;
+package dev.lattice.server.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,7 +8,7 @@ import com.hazelcast.map.IMap;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
-import dev.lattice.cacheloader.embedded.EmbeddedDatabase;
+import dev.lattice.cacheloader.LatticeMapStores;
 import dev.lattice.testsupport.LocalCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ class EmbeddedDatabaseTest {
         Path data = dir.resolve("data/postgres");
         try (EmbeddedDatabase database = EmbeddedDatabase.start(data, 0);
              HikariDataSource pool = LatticeMapStores.dataSource(database.dataSourceSettings(2), "embedded");
-             LocalCluster cluster = Fixtures.cluster(1, "notes", SETTINGS, pool, new SimpleMeterRegistry(), c -> { })) {
+             LocalCluster cluster = notesCluster(pool)) {
             IMap<String, HazelcastJsonValue> notes = cluster.member(0).getMap("notes");
             notes.set("hello", new HazelcastJsonValue("{\"text\":\"world\"}"));
             // A graceful stop flushes the write-behind queue before the database goes away.
@@ -39,7 +39,7 @@ class EmbeddedDatabaseTest {
 
         try (EmbeddedDatabase database = EmbeddedDatabase.start(data, 0);
              HikariDataSource pool = LatticeMapStores.dataSource(database.dataSourceSettings(2), "embedded");
-             LocalCluster cluster = Fixtures.cluster(1, "notes", SETTINGS, pool, new SimpleMeterRegistry(), c -> { })) {
+             LocalCluster cluster = notesCluster(pool)) {
             IMap<String, HazelcastJsonValue> notes = cluster.member(0).getMap("notes");
             assertThat(notes.get("hello").toString()).isEqualTo("{\"text\": \"world\"}");
             assertThat(database.dataDirectory()).isEqualTo(data.toAbsolutePath());
@@ -83,5 +83,10 @@ class EmbeddedDatabaseTest {
         } finally {
             ProcessHandle.of(postmaster).ifPresent(ProcessHandle::destroy);
         }
+    }
+
+    private static LocalCluster notesCluster(HikariDataSource pool) {
+        return LocalCluster.builder().members(1).customize(config -> config.getMapConfig("notes")
+                .setMapStoreConfig(LatticeMapStores.mapStoreConfig("notes", SETTINGS, pool, new SimpleMeterRegistry()))).start();
     }
 }

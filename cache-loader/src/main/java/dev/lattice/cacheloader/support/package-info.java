@@ -1,0 +1,2 @@
+/** Small shared helpers of the cache loader. */
+package dev.lattice.cacheloader.support;

@@ -1,0 +1,141 @@
+package dev.lattice.faults;
+
+import com.hazelcast.map.IMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Writers that keep an exact ledger of acknowledged writes. Each writer thread owns a disjoint
+ * set of keys, so writes of one key never race and "the last acknowledged value" is well defined.
+ * Values are {@code t<thread>-s<sequence>}; a call that fails is repeated with the same value until
+ * it is acknowledged (or the writers stop, and then the key is marked uncertain: either value may
+ * be the right one), so the ledger never guesses.
+ */
+final class Ledger {
+
+    /** The last acknowledged sequence per key, and keys whose last write may or may not have landed. */
+    private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+    private final Map<String, Long> uncertain = new ConcurrentHashMap<>();
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong failedCalls = new AtomicLong();
+    private final AtomicLong maxCallNanos = new AtomicLong();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopping;
+
+    /** Starts {@code threads} writers over {@code keys} keys, as fast as the grid acknowledges. */
+    void start(IMap<String, String> map, int threadCount, int keys, long seed) {
+        for (int t = 0; t < threadCount; t++) {
+            int thread = t;
+            Random random = new Random(seed * 1_000 + t);
+            Thread writer = new Thread(() -> write(map, thread, threadCount, keys, random), "ledger-writer-" + t);
+            writer.setDaemon(true);
+            threads.add(writer);
+            writer.start();
+        }
+    }
+
+    private void write(IMap<String, String> map, int thread, int threadCount, int keys, Random random) {
+        long sequence = 0;
+        int owned = keys / threadCount;
+        while (!stopping) {
+            String key = "k" + (thread + threadCount * random.nextInt(owned));
+            String value = "t" + thread + "-s" + ++sequence;
+            long started = System.nanoTime();
+            while (true) {
+                try {
+                    map.set(key, value);
+                    break;
+                } catch (RuntimeException e) {
+                    failedCalls.incrementAndGet();
+                    if (stopping) {
+                        uncertain.put(key, sequence);
+                        return;
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+            }
+            maxCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
+            acknowledged.put(key, sequence);
+            writes.incrementAndGet();
+        }
+    }
+
+    /** Stops the writers and waits for their last calls. */
+    void stop() {
+        stopping = true;
+        for (Thread thread : threads) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    long writes() {
+        return writes.get();
+    }
+
+    long failedCalls() {
+        return failedCalls.get();
+    }
+
+    long maxCallMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(maxCallNanos.get());
+    }
+
+    int keys() {
+        return acknowledged.size();
+    }
+
+    /** What the table says against the ledger. */
+    record Check(int lost, int stale, int ahead, List<String> examples) {
+        boolean clean() {
+            return lost == 0 && stale == 0 && ahead == 0;
+        }
+    }
+
+    /**
+     * Compares the table with the ledger: a key missing is lost, a key with an older value is stale,
+     * a key with a value that was never acknowledged (and is not an uncertain retry) is ahead.
+     */
+    Check check(Map<String, String> rows) {
+        int lost = 0;
+        int stale = 0;
+        int ahead = 0;
+        List<String> examples = new ArrayList<>();
+        for (Map.Entry<String, Long> entry : acknowledged.entrySet()) {
+            String key = entry.getKey();
+            long expected = entry.getValue();
+            Long maybe = uncertain.get(key);
+            String row = rows.get(key);
+            if (row == null) {
+                lost++;
+                example(examples, key + ": acknowledged s" + expected + ", not in the table");
+                continue;
+            }
+            long actual = Long.parseLong(row.substring(row.indexOf("-s") + 2));
+            if (actual < expected) {
+                stale++;
+                example(examples, key + ": acknowledged s" + expected + ", table has s" + actual);
+            } else if (actual > expected && (maybe == null || actual != maybe)) {
+                ahead++;
+                example(examples, key + ": acknowledged s" + expected + ", table has unacknowledged s" + actual);
+            }
+        }
+        return new Check(lost, stale, ahead, examples);
+    }
+
+    private static void example(List<String> examples, String text) {
+        if (examples.size() < 10) {
+            examples.add(text);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.lattice.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A 2|1 network partition between three nodes on three hosts (network namespaces), under load.
+ * The single node notices it sees fewer than the minimum cluster size (2 of 3): it refuses writes
+ * and takes over no partition in the table. After the network heals, it merges back into the
+ * majority, and every acknowledged write is in the table with its last acknowledged value.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class NetworkPartitionFaultTests {
+
+    @Test
+    void partitionTwoAgainstOne_theMinorityRefusesWrites_andAfterHealingNothingAcknowledgedIsLost() {
+        assumeTrue(IsolatedHosts.available(), "network namespaces need root and iproute2");
+        try (IsolatedHosts hosts = IsolatedHosts.create(3);
+             Scenario s = Scenario.start("network partition 2|1", 3, Scenario.seed(), hosts)) {
+            s.startLoad();
+            Scenario.hold(Duration.ofSeconds(3));
+            hosts.partition(Set.of(0, 1), Set.of(2));
+            Scenario.hold(Duration.ofSeconds(20));
+            hosts.heal();
+            // The sides merge on Lattice's merge schedule (30 s), then the cluster is whole again.
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> s.grid.nodes().stream().allMatch(GridProcess::ready));
+            Scenario.hold(Duration.ofSeconds(3));
+            s.stopLoad();
+            s.verify(Duration.ofSeconds(90));
+            assertThat(s.ledger.writes()).isPositive();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.lattice.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.map.IMap;
+import dev.lattice.client.LatticeClient;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One run of one fault scenario: a fresh database, a grid of packaged nodes, writers with a
+ * ledger; the test injects its fault between {@link #startLoad} and {@link #stopLoad}, then
+ * {@link #verify} waits for the table to match the ledger and records the result.
+ */
+final class Scenario implements AutoCloseable {
+
+    static final int WRITERS = 8;
+    static final int KEYS = 20_000;
+
+    final String name;
+    final long seed;
+    final FaultDatabase database;
+    final Grid grid;
+    final Ledger ledger = new Ledger();
+    private LatticeClient client;
+    private long loadStoppedAt;
+
+    private Scenario(String name, long seed, FaultDatabase database, Grid grid) {
+        this.name = name;
+        this.seed = seed;
+        this.database = database;
+        this.grid = grid;
+    }
+
+    /** A database and {@code nodes} nodes started together; {@code extraArgs} go to every node. */
+    static Scenario start(String name, int nodes, long seed, String... extraArgs) {
+        return start(name, nodes, seed, null, extraArgs);
+    }
+
+    /** As above, each node on its own host (network namespace) when {@code hosts} is given. */
+    static Scenario start(String name, int nodes, long seed, IsolatedHosts hosts, String... extraArgs) {
+        Path logs = Path.of(System.getProperty("faults.logs", "target/fault-logs")).resolve(name + "-seed" + seed);
+        FaultDatabase database;
+        try {
+            database = hosts == null ? FaultDatabase.create()
+                    : FaultDatabase.create(java.net.InetAddress.getByName(hosts.bridgeAddress()));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        Grid grid = Grid.of(nodes, database, logs, logs.resolve("work"), hosts, extraArgs);
+        try {
+            grid.start(Duration.ofSeconds(120));
+        } catch (RuntimeException e) {
+            grid.close();
+            database.close();
+            throw e;
+        }
+        return new Scenario(name, seed, database, grid);
+    }
+
+    static long seed() {
+        return Long.getLong("faults.seed", 1);
+    }
+
+    static int runs() {
+        return Integer.getInteger("faults.runs", 1);
+    }
+
+    /** How long writers run in each scenario. */
+    static Duration load() {
+        return Duration.ofSeconds(Long.getLong("faults.load.seconds", 12));
+    }
+
+    IMap<String, String> map() {
+        if (client == null) {
+            client = grid.client();
+        }
+        return client.map(Grid.MAP);
+    }
+
+    void startLoad() {
+        ledger.start(map(), WRITERS, KEYS, seed);
+    }
+
+    void stopLoad() {
+        ledger.stop();
+        loadStoppedAt = System.nanoTime();
+    }
+
+    /** Lets the writers run for {@code duration}: the shape of the scenario, not a wait for a condition. */
+    static void hold(Duration duration) {
+        LockSupport.parkNanos(duration.toNanos());
+    }
+
+    /**
+     * Waits (up to {@code bound}) until the table holds every acknowledged write with its last
+     * acknowledged value, then records and asserts the outcome.
+     */
+    Ledger.Check verify(Duration bound) {
+        AtomicReference<Ledger.Check> last = new AtomicReference<>();
+        try {
+            await().atMost(bound).pollInterval(Duration.ofMillis(500)).until(() -> {
+                Ledger.Check check = ledger.check(database.rows(Grid.MAP));
+                last.set(check);
+                return check.clean();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // Reported below with the numbers.
+        }
+        Ledger.Check check = last.get();
+        long recovery = (System.nanoTime() - loadStoppedAt) / 1_000_000;
+        FaultReport.record(name, seed, ledger, check, recovery);
+        assertThat(ledger.writes()).as("the scenario wrote something").isPositive();
+        assertThat(check.examples()).as(name + ": acknowledged writes lost or stale (lost %d, stale %d, ahead %d)",
+                check.lost(), check.stale(), check.ahead()).isEmpty();
+        return check;
+    }
+
+    long deadLetters() throws SQLException {
+        return database.count("SELECT count(*) FROM lattice_dead_letter");
+    }
+
+    @Override
+    public void close() {
+        grid.close();
+        database.close();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.lattice.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A member frozen past failure detection (SIGSTOP, as a very long GC pause or a frozen VM would)
+ * is removed, its backups take over its partitions and store newer writes; when it wakes up it
+ * still holds its old write-behind queue. It must never write an older value over a newer one.
+ * Its short freeze must not cost a member: a pause shorter than failure detection keeps the cluster whole.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class StaleOwnerFaultTests {
+
+    /** Longer than Lattice's 6 s failure detection. */
+    private static final Duration LONG_PAUSE = Duration.ofSeconds(14);
+
+    @Test
+    void memberPausedPastFailureDetection_neverWritesAnOlderValueWhenItWakes() {
+        for (int run = 0; run < Scenario.runs(); run++) {
+            try (Scenario s = Scenario.start("SIGSTOP " + LONG_PAUSE.toSeconds() + " s, then SIGCONT", 3, Scenario.seed() + run)) {
+                GridProcess paused = s.grid.node(run % 3);
+                s.startLoad();
+                Scenario.hold(Scenario.load().dividedBy(4));
+                paused.pause();
+                Scenario.hold(LONG_PAUSE);
+                paused.resume();
+                Scenario.hold(Scenario.load().dividedBy(2));
+                s.stopLoad();
+                s.verify(Duration.ofSeconds(90));
+                assertThat(s.ledger.maxCallMillis()).as("longest client call while a member hung (README: under 10 s)")
+                        .isLessThan(10_000);
+            }
+        }
+    }
+
+    @Test
+    void memberPausedShorterThanFailureDetection_staysInTheCluster() {
+        try (Scenario s = Scenario.start("SIGSTOP 2 s (a GC pause)", 3, Scenario.seed())) {
+            s.startLoad();
+            Scenario.hold(Duration.ofSeconds(3));
+            GridProcess paused = s.grid.node(2);
+            paused.pause();
+            Scenario.hold(Duration.ofSeconds(2));
+            paused.resume();
+            Scenario.hold(Duration.ofSeconds(5));
+            s.stopLoad();
+            s.verify(Duration.ofSeconds(60));
+            // Still one cluster of three: readiness reports the member count it sees.
+            await().atMost(Duration.ofSeconds(10)).until(() -> s.grid.nodes().stream().allMatch(GridProcess::ready));
+            assertThat(s.ledger.maxCallMillis()).as("a 2 s pause stalls calls about 2 s").isLessThan(10_000);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.lattice.server.config;
+
+/**
+ * How many members a member must see to accept writes and to take over partitions in a table
+ * ({@code lattice.split-brain-protection.*}). A member cut off from the majority (a network
+ * partition, or a long pause after which the others removed it) then refuses client writes and
+ * never writes a partition the majority now owns, instead of racing the majority and losing
+ * writes when the two sides merge.
+ */
+public class SplitBrainProtectionProperties {
+
+    /**
+     * Members needed; 1 turns the protection off. Default: a majority of
+     * {@code lattice.initial-min-cluster-size} (2 of 3, 3 of 5), or 1 for a one-node grid. Scaling a
+     * grid below this size makes it refuse writes: lower it first.
+     */
+    private Integer minimumClusterSize;
+
+    /** The configured value, or the default derived from the expected cluster size. */
+    public int effectiveMinimumClusterSize(int initialMinClusterSize) {
+        return minimumClusterSize != null ? minimumClusterSize : initialMinClusterSize / 2 + 1;
+    }
+
+    void validate(String path, InvalidProperties invalid) {
+        if (minimumClusterSize != null) {
+            invalid.range(path + ".minimum-cluster-size", minimumClusterSize, 1, 1_000);
+        }
+    }
+
+    public Integer getMinimumClusterSize() {
+        return minimumClusterSize;
+    }
+
+    public void setMinimumClusterSize(Integer minimumClusterSize) {
+        this.minimumClusterSize = minimumClusterSize;
+    }
+}
