@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <caption>Meters</caption>
  *   <tr><th>Name</th><th>Type</th><th>Base unit</th></tr>
  *   <tr><td>{@code lattice.client.connection.state}</td><td>gauge: 1 connected, 0 not</td><td>state</td></tr>
- *   <tr><td>{@code lattice.client.disconnects}</td><td>counter</td><td>events</td></tr>
- *   <tr><td>{@code lattice.client.reconnects}</td><td>counter</td><td>events</td></tr>
+ *   <tr><td>{@code lattice.client.disconnect.events}</td><td>counter</td><td>events</td></tr>
+ *   <tr><td>{@code lattice.client.reconnect.events}</td><td>counter</td><td>events</td></tr>
  * </table>
  *
  * <p>The counts come from the client's lifecycle events ({@code CLIENT_DISCONNECTED},
@@ -67,10 +67,10 @@ public final class ClientConnectionMetrics implements MeterBinder, AutoCloseable
         Gauge.builder("lattice.client.connection.state", connected, c -> c.get() ? 1 : 0)
                 .description("1 while the client is connected to its cluster, 0 while it is not")
                 .baseUnit("state").tags(tags).register(registry);
-        FunctionCounter.builder("lattice.client.disconnects", disconnects, AtomicLong::get)
+        FunctionCounter.builder("lattice.client.disconnect.events", disconnects, AtomicLong::get)
                 .description("Times the client lost its connection to the whole cluster")
                 .baseUnit(EVENTS).tags(tags).register(registry);
-        FunctionCounter.builder("lattice.client.reconnects", reconnects, AtomicLong::get)
+        FunctionCounter.builder("lattice.client.reconnect.events", reconnects, AtomicLong::get)
                 .description("Times the client connected to the cluster again after losing it")
                 .baseUnit(EVENTS).tags(tags).register(registry);
     }

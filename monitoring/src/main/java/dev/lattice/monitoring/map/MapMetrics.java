@@ -35,8 +35,8 @@ import java.util.function.ToLongFunction;
  *   <caption>Meters added here</caption>
  *   <tr><th>Name</th><th>Type</th><th>Base unit</th></tr>
  *   <tr><td>{@code lattice.map.sets.latency}</td><td>function timer</td><td>seconds</td></tr>
- *   <tr><td>{@code lattice.map.evictions}</td><td>counter</td><td>entries</td></tr>
- *   <tr><td>{@code lattice.map.expirations}</td><td>counter</td><td>entries</td></tr>
+ *   <tr><td>{@code lattice.map.evicted.entries}</td><td>counter</td><td>entries</td></tr>
+ *   <tr><td>{@code lattice.map.expired.entries}</td><td>counter</td><td>entries</td></tr>
  *   <tr><td>{@code lattice.map.events}</td><td>counter</td><td>events</td></tr>
  * </table>
  *
@@ -80,9 +80,9 @@ public final class MapMetrics implements MeterBinder {
                         m -> read(m, LocalMapStats::getTotalSetLatency), TimeUnit.MILLISECONDS)
                 .description("Set operations on entries this member owns (set writes without returning the old value)")
                 .tags(tags).register(registry);
-        counter(registry, "lattice.map.evictions", "Entries evicted from this member because the map reached its size limit",
+        counter(registry, "lattice.map.evicted.entries", "Entries evicted from this member because the map reached its size limit",
                 "entries", LocalMapStats::getEvictionCount);
-        counter(registry, "lattice.map.expirations", "Entries removed from this member because their time-to-live "
+        counter(registry, "lattice.map.expired.entries", "Entries removed from this member because their time-to-live "
                 + "or max-idle passed", "entries", LocalMapStats::getExpirationCount);
         counter(registry, "lattice.map.events", "Map events this member delivered to listeners: near-cache "
                 + "invalidations (a batch counts once per client) and entry events", "events",

@@ -26,11 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <table>
  *   <caption>Meters</caption>
  *   <tr><th>Name</th><th>Type</th><th>Base unit</th></tr>
- *   <tr><td>{@code lattice.partitions.owned}</td><td>gauge</td><td>partitions</td></tr>
+ *   <tr><td>{@code lattice.member.partitions}</td><td>gauge</td><td>partitions</td></tr>
  *   <tr><td>{@code lattice.partitions.state} ({@code state=safe|unsafe})</td><td>gauge, 1 for the current state</td><td>state</td></tr>
- *   <tr><td>{@code lattice.partition.migrations.planned}</td><td>counter</td><td>migrations</td></tr>
- *   <tr><td>{@code lattice.partition.migrations.completed} ({@code outcome=success|failure})</td><td>counter</td><td>migrations</td></tr>
- *   <tr><td>{@code lattice.partition.migrations.remaining}</td><td>gauge</td><td>migrations</td></tr>
+ *   <tr><td>{@code lattice.partition.planned.migrations}</td><td>counter</td><td>migrations</td></tr>
+ *   <tr><td>{@code lattice.partition.completed.migrations} ({@code outcome=success|failure})</td><td>counter</td><td>migrations</td></tr>
+ *   <tr><td>{@code lattice.partition.remaining.migrations}</td><td>gauge</td><td>migrations</td></tr>
  *   <tr><td>{@code lattice.partition.migration.duration}</td><td>timer</td><td>seconds</td></tr>
  * </table>
  *
@@ -77,21 +77,21 @@ public final class PartitionMetrics implements MeterBinder, AutoCloseable {
     @Override
     public void bindTo(MeterRegistry registry) {
         listen();
-        Gauge.builder("lattice.partitions.owned", member, m -> running(m) ? ownedPartitions(m) : Double.NaN)
+        Gauge.builder("lattice.member.partitions", member, m -> running(m) ? ownedPartitions(m) : Double.NaN)
                 .description("Partitions whose primary replica this member holds")
                 .baseUnit("partitions").tags(tags).register(registry);
         safety(registry, "safe", true);
         safety(registry, "unsafe", false);
-        FunctionCounter.builder("lattice.partition.migrations.planned", planned, AtomicLong::get)
+        FunctionCounter.builder("lattice.partition.planned.migrations", planned, AtomicLong::get)
                 .description("Partition replica migrations the cluster planned, summed over migration processes")
                 .baseUnit(MIGRATIONS).tags(tags).register(registry);
-        FunctionCounter.builder("lattice.partition.migrations.completed", succeeded, AtomicLong::get)
+        FunctionCounter.builder("lattice.partition.completed.migrations", succeeded, AtomicLong::get)
                 .description("Partition replica migrations that finished")
                 .baseUnit(MIGRATIONS).tags(tags.and("outcome", "success")).register(registry);
-        FunctionCounter.builder("lattice.partition.migrations.completed", failed, AtomicLong::get)
+        FunctionCounter.builder("lattice.partition.completed.migrations", failed, AtomicLong::get)
                 .description("Partition replica migrations that finished")
                 .baseUnit(MIGRATIONS).tags(tags.and("outcome", "failure")).register(registry);
-        Gauge.builder("lattice.partition.migrations.remaining", remaining, AtomicLong::get)
+        Gauge.builder("lattice.partition.remaining.migrations", remaining, AtomicLong::get)
                 .description("Replica migrations of the current migration process not yet done; 0 when none runs")
                 .baseUnit(MIGRATIONS).tags(tags).register(registry);
         durations.add(Timer.builder("lattice.partition.migration.duration")

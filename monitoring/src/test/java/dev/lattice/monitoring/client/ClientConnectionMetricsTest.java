@@ -21,20 +21,20 @@ class ClientConnectionMetricsTest {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             ClientConnectionMetrics.monitor(registry, client, "app", "orders");
             assertThat(state(registry)).isEqualTo(1.0);
-            assertThat(count(registry, "lattice.client.reconnects")).isZero();
+            assertThat(count(registry, "lattice.client.reconnect.events")).isZero();
 
             cluster.shutdown(0);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(state(registry)).isZero();
-                assertThat(count(registry, "lattice.client.disconnects")).isEqualTo(1.0);
+                assertThat(count(registry, "lattice.client.disconnect.events")).isEqualTo(1.0);
             });
 
             cluster.startMember();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(state(registry)).isEqualTo(1.0);
-                assertThat(count(registry, "lattice.client.reconnects")).isEqualTo(1.0);
+                assertThat(count(registry, "lattice.client.reconnect.events")).isEqualTo(1.0);
             });
-            assertThat(count(registry, "lattice.client.disconnects")).isEqualTo(1.0);
+            assertThat(count(registry, "lattice.client.disconnect.events")).isEqualTo(1.0);
             assertThat(registry.getMeters()).hasSize(3).allSatisfy(meter -> {
                 Meter.Id id = meter.getId();
                 assertThat(id.getDescription()).isNotBlank();
@@ -55,7 +55,7 @@ class ClientConnectionMetricsTest {
             metrics.close();
 
             assertThat(state(registry)).isZero();
-            assertThat(count(registry, "lattice.client.disconnects")).isLessThanOrEqualTo(1.0);
+            assertThat(count(registry, "lattice.client.disconnect.events")).isLessThanOrEqualTo(1.0);
         }
     }
 

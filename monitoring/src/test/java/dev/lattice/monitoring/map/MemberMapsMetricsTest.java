@@ -64,8 +64,8 @@ class MemberMapsMetricsTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(metrics.maps()).contains("created-later"));
         assertThat(meterNames("created-later")).contains("cache.size", "cache.entries", "cache.entry.memory",
                 "cache.gets", "cache.puts", "cache.partition.gets", "cache.gets.latency", "cache.puts.latency",
-                "cache.removals.latency", "lattice.map.sets.latency", "lattice.map.evictions",
-                "lattice.map.expirations", "lattice.map.events");
+                "cache.removals.latency", "lattice.map.sets.latency", "lattice.map.evicted.entries",
+                "lattice.map.expired.entries", "lattice.map.events");
     }
 
     @Test
@@ -109,7 +109,7 @@ class MemberMapsMetricsTest {
 
         await().atMost(WAIT).untilAsserted(() -> {
             map.get("k"); // an expired entry is removed, and counted, when it is touched or swept
-            assertThat(registry.get("lattice.map.expirations").tag("map", "expiring-sessions").functionCounter().count())
+            assertThat(registry.get("lattice.map.expired.entries").tag("map", "expiring-sessions").functionCounter().count())
                     .isEqualTo(1.0);
         });
     }
@@ -122,7 +122,7 @@ class MemberMapsMetricsTest {
         }
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(
-                registry.get("lattice.map.evictions").tag("map", "bounded-prices").functionCounter().count()).isPositive());
+                registry.get("lattice.map.evicted.entries").tag("map", "bounded-prices").functionCounter().count()).isPositive());
         assertThat(map.size()).isLessThan(2_000);
     }
 

@@ -37,9 +37,9 @@ class MemberMetricsTest {
             }
             int partitionCount = cluster.member(0).getPartitionService().getPartitions().size();
             await().atMost(WAIT).untilAsserted(() -> assertThat(
-                    gauge(first, "lattice.partitions.owned") + gauge(second, "lattice.partitions.owned"))
+                    gauge(first, "lattice.member.partitions") + gauge(second, "lattice.member.partitions"))
                     .isEqualTo(partitionCount));
-            assertThat(gauge(first, "lattice.partition.migrations.remaining")).isZero();
+            assertThat(gauge(first, "lattice.partition.remaining.migrations")).isZero();
         }
     }
 
@@ -48,7 +48,7 @@ class MemberMetricsTest {
         try (LocalCluster cluster = LocalCluster.builder().members(1).spareSlots(1).start()) {
             SimpleMeterRegistry registry = bind(cluster.member(0));
             arrangePartitions(cluster);
-            assertThat(counter(registry, "lattice.partition.migrations.planned")).isZero();
+            assertThat(counter(registry, "lattice.partition.planned.migrations")).isZero();
 
             HazelcastInstance joined = cluster.startMember();
             SimpleMeterRegistry joinedRegistry = bind(joined);
@@ -56,19 +56,19 @@ class MemberMetricsTest {
 
             await().atMost(WAIT).untilAsserted(() -> {
                 assertThat(registry.get("lattice.partition.migration.duration").timer().count()).isGreaterThanOrEqualTo(1);
-                assertThat(gauge(registry, "lattice.partition.migrations.remaining")).isZero();
+                assertThat(gauge(registry, "lattice.partition.remaining.migrations")).isZero();
             });
-            double planned = counter(registry, "lattice.partition.migrations.planned");
-            double completed = registry.get("lattice.partition.migrations.completed").tag("outcome", "success")
+            double planned = counter(registry, "lattice.partition.planned.migrations");
+            double completed = registry.get("lattice.partition.completed.migrations").tag("outcome", "success")
                     .functionCounter().count();
             assertThat(planned).isPositive();
             assertThat(completed).isPositive().isLessThanOrEqualTo(planned);
-            assertThat(registry.get("lattice.partition.migrations.completed").tag("outcome", "failure")
+            assertThat(registry.get("lattice.partition.completed.migrations").tag("outcome", "failure")
                     .functionCounter().count()).isZero();
-            assertThat(gauge(registry, "lattice.partitions.owned")).isLessThan(
+            assertThat(gauge(registry, "lattice.member.partitions")).isLessThan(
                     cluster.member(0).getPartitionService().getPartitions().size());
             // The joined member owns partitions now; it bound after the plan was made, so it may have seen part of it.
-            assertThat(gauge(joinedRegistry, "lattice.partitions.owned")).isPositive();
+            assertThat(gauge(joinedRegistry, "lattice.member.partitions")).isPositive();
         }
     }
 
