@@ -7,15 +7,20 @@ import com.hazelcast.map.IMap;
 import dev.lattice.client.LatticeClient;
 import dev.lattice.server.GridNode;
 import dev.lattice.testsupport.FreePorts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** A real node's {@code /actuator/prometheus} carries the grid meters, described and typed. */
 class GridNodeMetricsTests {
 
     @Test
-    void prometheusEndpoint_servesMemberMapHealthAndLoaderMeters() {
+    void prometheusEndpoint_servesMemberMapHealthAndLoaderMeters_allInTheReference() throws IOException {
         String cluster = "metrics-" + UUID.randomUUID();
         int port = FreePorts.one();
         try (GridNode node = GridNode.start("--lattice.cluster-name=" + cluster, "--lattice.network.port=" + port,
@@ -42,6 +47,17 @@ class GridNodeMetricsTests {
                             "lattice_mapstore_write_behind_backlog_entries{map=\"orders\"}",
                             "jvm_memory_used_bytes{area=\"heap\"",
                             "jvm_gc_pause_seconds_count"));
+
+            // The metrics reference lists every grid meter the node serves.
+            String reference = Files.readString(Path.of("..", "docs", "metrics.md"));
+            Matcher families = Pattern.compile("(?m)^# TYPE ((?:lattice|cache)_\\w+?)(?:_max)? ").matcher(
+                    node.get("/actuator/prometheus").body());
+            int count = 0;
+            while (families.find()) {
+                assertThat(reference).as(families.group(1)).contains("`" + families.group(1) + "`");
+                count++;
+            }
+            assertThat(count).isGreaterThan(20);
         }
     }
 }
