@@ -54,6 +54,7 @@ import java.util.function.ToLongFunction;
  * carries a batch of keys, and each listening client counts once.
  *
  * <p>Bind it to a member's map proxy only: a client's proxy reports zeros here, not measurements.
+ * Keep this binder referenced while its meters are in use (as {@link MemberMapsMetrics} does).
  */
 public final class MapMetrics implements MeterBinder {
 
@@ -62,6 +63,8 @@ public final class MapMetrics implements MeterBinder {
 
     private final IMap<?, ?> map;
     private final Tags tags;
+    /** Held here because Micrometer's meters reference what they read only weakly. */
+    private final HazelcastCacheMetrics cacheMetrics;
 
     /**
      * @param map  a member's proxy of the map
@@ -70,11 +73,12 @@ public final class MapMetrics implements MeterBinder {
     public MapMetrics(IMap<?, ?> map, Iterable<Tag> tags) {
         this.map = Objects.requireNonNull(map, "map");
         this.tags = Tags.concat(tags, MAP_TAG, map.getName());
+        this.cacheMetrics = new HazelcastCacheMetrics(map, this.tags);
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        new HazelcastCacheMetrics(map, tags).bindTo(registry);
+        cacheMetrics.bindTo(registry);
         FunctionTimer.builder("lattice.map.sets.latency", map,
                         m -> (long) read(m, LocalMapStats::getSetOperationCount),
                         m -> read(m, LocalMapStats::getTotalSetLatency), TimeUnit.MILLISECONDS)

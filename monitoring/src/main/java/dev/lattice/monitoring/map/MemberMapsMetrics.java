@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -37,7 +38,8 @@ public final class MemberMapsMetrics implements MeterBinder, AutoCloseable {
     private final HazelcastInstance member;
     private final Tags tags;
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
-    private final Set<String> bound = ConcurrentHashMap.newKeySet();
+    /** The binders stay referenced here while their meters are registered. */
+    private final Map<String, MapMetrics> bound = new ConcurrentHashMap<>();
     private UUID objectListener;
     private UUID lifecycleListener;
 
@@ -63,7 +65,7 @@ public final class MemberMapsMetrics implements MeterBinder, AutoCloseable {
 
     /** The maps whose meters are bound now. */
     public Set<String> maps() {
-        return Set.copyOf(bound);
+        return Set.copyOf(bound.keySet());
     }
 
     private synchronized void listen() {
@@ -87,7 +89,7 @@ public final class MemberMapsMetrics implements MeterBinder, AutoCloseable {
         });
         lifecycleListener = member.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleState.SHUTTING_DOWN) {
-                Set.copyOf(bound).forEach(this::unbind);
+                Set.copyOf(bound.keySet()).forEach(this::unbind);
             }
         });
     }
@@ -97,8 +99,7 @@ public final class MemberMapsMetrics implements MeterBinder, AutoCloseable {
             return;
         }
         IMap<Object, Object> map = member.getMap(name);
-        new MapMetrics(map, tags).bindTo(registry);
-        bound.add(name);
+        bound.computeIfAbsent(name, key -> new MapMetrics(map, tags)).bindTo(registry);
     }
 
     private void unbind(String name) {

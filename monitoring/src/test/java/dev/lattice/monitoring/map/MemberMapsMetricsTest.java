@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -150,6 +151,23 @@ class MemberMapsMetricsTest {
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(meterNames("short-lived")).containsOnly(loaderMeter.getId().getName()));
         assertThat(metrics.maps()).doesNotContain("short-lived");
+    }
+
+    @Test
+    void metersKeepReadingAfterGarbageCollection() {
+        client.getMap("collected").put("k", "v");
+        await().atMost(WAIT).until(() -> metrics.maps().contains("collected"));
+
+        // Micrometer's meters hold what they read weakly; garbage collection must not turn them into NaN.
+        WeakReference<Object> canary = new WeakReference<>(new Object());
+        await().atMost(WAIT).until(() -> {
+            System.gc();
+            return canary.get() == null;
+        });
+
+        assertThat(registry.get("cache.size").tag("map", "collected").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("cache.puts").tag("map", "collected").functionCounter().count()).isEqualTo(1.0);
+        assertThat(registry.get("lattice.map.sets.latency").tag("map", "collected").functionTimer().count()).isZero();
     }
 
     @Test
