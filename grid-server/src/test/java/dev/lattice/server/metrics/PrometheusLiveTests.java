@@ -9,7 +9,6 @@ import dev.lattice.testsupport.PostgresFixture;
 import dev.lattice.testsupport.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * The shipped dashboards and alert rules against a real Prometheus scraping a live grid: three
@@ -60,11 +57,9 @@ class PrometheusLiveTests {
             "check=\"database\"");
 
     private static final String TEST_FOR = "10s";
-    private static final Path MONITORING = Path.of("..", "monitoring");
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((?:(.*),\\s*)?(\\w+)\\)");
     private static final Duration DATA_WAIT = Duration.ofSeconds(90);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<GridNode> nodes = new ArrayList<>();
     private static TestDatabase database;
     private static ClientApplication application;
@@ -116,7 +111,7 @@ class PrometheusLiveTests {
 
     /** The shipped rules with every {@code for} shortened; nothing else changes. */
     private static String testRules() throws IOException {
-        String shipped = Files.readString(MONITORING.resolve("prometheus/lattice-alerts.yaml"));
+        String shipped = Files.readString(MonitoringFiles.RULES);
         String rules = shipped.replaceAll("(?m)^(\\s+)for: \\S+$", "$1for: " + TEST_FOR);
         assertThat(rules).isNotEqualTo(shipped);
         return rules;
@@ -141,7 +136,7 @@ class PrometheusLiveTests {
     void everyDashboardPanelQuery_parsesAndReturnsData() throws IOException {
         Map<String, String> waiting = new LinkedHashMap<>();
         List<String> pending = new ArrayList<>();
-        for (Dashboard dashboard : dashboards()) {
+        for (MonitoringFiles.Dashboard dashboard : MonitoringFiles.dashboards()) {
             for (String query : dashboard.queries()) {
                 String promql = dashboard.resolve(query);
                 prometheus.query(promql); // throws unless it parses and evaluates
@@ -165,7 +160,7 @@ class PrometheusLiveTests {
     @Test
     @Order(2)
     void everyDashboardVariableQuery_findsValues() throws IOException {
-        for (Dashboard dashboard : dashboards()) {
+        for (MonitoringFiles.Dashboard dashboard : MonitoringFiles.dashboards()) {
             for (JsonNode variable : dashboard.json().get("templating").get("list")) {
                 if (!variable.get("type").asString().equals("query")) {
                     continue;
@@ -182,13 +177,12 @@ class PrometheusLiveTests {
     @Test
     @Order(3)
     void everyAlertExpression_parsesAndEvaluatesWithoutError() throws IOException {
-        List<String> shipped = alertNames();
-        for (String expression : alertExpressions()) {
-            prometheus.query(expression);
-        }
+        Map<String, String> shipped = MonitoringFiles.alerts();
+        assertThat(shipped).hasSizeGreaterThanOrEqualTo(12);
+        shipped.values().forEach(prometheus::query); // throws unless each parses and evaluates
         await("every rule evaluated").atMost(DATA_WAIT).untilAsserted(() -> {
             List<JsonNode> rules = rules();
-            assertThat(rules).extracting(rule -> rule.get("name").asString()).containsExactlyInAnyOrderElementsOf(shipped);
+            assertThat(rules).extracting(rule -> rule.get("name").asString()).containsExactlyInAnyOrderElementsOf(shipped.keySet());
             assertThat(rules).allSatisfy(rule -> assertThat(rule.get("health").asString())
                     .as(rule.get("name").asString() + ": " + rule.path("lastError").asString()).isEqualTo("ok"));
         });
@@ -252,78 +246,4 @@ class PrometheusLiveTests {
         return rules;
     }
 
-    private static List<String> alertNames() throws IOException {
-        return alertLines("^\\s+- alert: (\\S+)$");
-    }
-
-    /** Each alert's {@code expr}, read as YAML would: inline or as a {@code |} block. */
-    private static List<String> alertExpressions() throws IOException {
-        List<String> lines = Files.readAllLines(MONITORING.resolve("prometheus/lattice-alerts.yaml"));
-        List<String> expressions = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (!line.trim().startsWith("expr:")) {
-                continue;
-            }
-            String inline = line.substring(line.indexOf("expr:") + 5).trim();
-            if (!inline.equals("|")) {
-                expressions.add(inline);
-                continue;
-            }
-            int indent = line.indexOf("expr:");
-            StringBuilder block = new StringBuilder();
-            for (i++; i < lines.size() && (lines.get(i).isBlank() || lines.get(i).indexOf(lines.get(i).trim()) > indent); i++) {
-                block.append(lines.get(i).trim()).append('\n');
-            }
-            i--;
-            expressions.add(block.toString());
-        }
-        assertThat(expressions).hasSameSizeAs(alertNames());
-        return expressions;
-    }
-
-    private static List<String> alertLines(String regex) throws IOException {
-        Pattern pattern = Pattern.compile(regex);
-        return Files.readAllLines(MONITORING.resolve("prometheus/lattice-alerts.yaml")).stream()
-                .map(pattern::matcher).filter(Matcher::matches).map(m -> m.group(1)).toList();
-    }
-
-    private static List<Dashboard> dashboards() throws IOException {
-        try (Stream<Path> files = Files.list(MONITORING.resolve("grafana/dashboards"))) {
-            List<Dashboard> dashboards = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                dashboards.add(new Dashboard(JSON.readTree(file.toFile())));
-            }
-            assertThat(dashboards).hasSize(4);
-            return dashboards;
-        }
-    }
-
-    /** A dashboard and how its variables resolve here: every node, every map, the right job. */
-    private record Dashboard(JsonNode json) {
-
-        String uid() {
-            return json.get("uid").asString();
-        }
-
-        List<String> queries() {
-            List<String> queries = new ArrayList<>();
-            json.get("panels").forEach(panel -> {
-                if (panel.has("targets")) {
-                    panel.get("targets").forEach(target -> queries.add(target.get("expr").asString()));
-                }
-            });
-            return queries;
-        }
-
-        /** Replaces variables as Grafana would with "All" selected and a 1-minute rate interval. */
-        String resolve(String text) {
-            if (text == null) {
-                return "{__name__=~\".+\"}";
-            }
-            String job = uid().equals("lattice-clients") ? "shop" : "lattice";
-            return text.replace("$__rate_interval", "1m").replace("$job", job)
-                    .replace("$instance", ".*").replace("$map", ".*");
-        }
-    }
 }
