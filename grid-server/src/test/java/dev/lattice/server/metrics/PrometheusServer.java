@@ -63,6 +63,8 @@ final class PrometheusServer implements AutoCloseable {
         PrometheusServer server = new PrometheusServer(process, directory, port);
         try {
             Awaitility.await("Prometheus ready").atMost(Duration.ofSeconds(60))
+                    // Connection refused until it listens.
+                    .ignoreExceptionsInstanceOf(UncheckedIOException.class)
                     .until(() -> !process.isAlive() || server.get("/-/ready").statusCode() == 200);
             if (!process.isAlive()) {
                 throw new IllegalStateException("Prometheus exited: " + server.log());
