@@ -52,7 +52,7 @@ class PrometheusLiveTests {
     static final Set<String> PENDING_METERS = Set.of(
             "lattice_mapstore_write_behind_oldest_age_seconds",
             "lattice_mapstore_write_behind_backup_backlog_entries",
-            "lattice_mapstore_fenced_entries_total",
+            "lattice_mapstore_fenced_partitions_total",
             "lattice_mapstore_spooled_entries_total",
             "check=\"database\"");
 
