@@ -10,10 +10,11 @@ import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.jdbc.DeadLetters;
 import dev.lattice.cacheloader.jdbc.JdbcMapLoader;
-import dev.lattice.cacheloader.jdbc.JdbcMapStore;
+import dev.lattice.cacheloader.jdbc.MapTable;
 import dev.lattice.cacheloader.metrics.MapStoreMetrics;
 import dev.lattice.cacheloader.schema.TableSchema;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -29,37 +30,54 @@ import javax.sql.DataSource;
  */
 public final class LatticeMapStores {
 
+    /** The write delay Hazelcast sees for a write-behind map: a year, so its own store worker never finds work. */
+    public static final int HAZELCAST_WORKER_DELAY_SECONDS = 365 * 24 * 3600;
+
     private LatticeMapStores() {
     }
 
     /**
-     * Prepares the table ({@link MapStoreSettings#schemaAction()}) and returns an enabled map store
-     * config for {@code mapName}: a {@link JdbcMapLoader} for {@code READ_THROUGH}, a
-     * {@link JdbcMapStore} otherwise, with write delay, batch size, coalescing and initial load mode
-     * from {@code settings}. Call once per member: the implementation instance is per member.
+     * Prepares the table ({@link MapStoreSettings#schemaAction()}), writes any writes a member saved
+     * to {@link StoreEnvironment#spoolDirectory()} at its last shutdown (if the database answers;
+     * otherwise before the map's first read or write), and returns an enabled map store config for
+     * {@code mapName}: a {@link JdbcMapLoader} for {@code READ_THROUGH}, a {@link JdbcMapStore}
+     * otherwise. Call once per member: the implementation instance is per member.
      *
      * @throws IllegalStateException if the table is missing or wrong, naming the table and what is wrong
      */
-    public static MapStoreConfig mapStoreConfig(String mapName, MapStoreSettings settings, DataSource dataSource,
-                                                MeterRegistry registry) {
+    public static MapStoreConfig mapStoreConfig(String mapName, MapStoreSettings settings, StoreEnvironment environment) {
         Objects.requireNonNull(mapName, "mapName");
-        TableSchema.prepare(dataSource, settings);
-        MapStoreMetrics metrics = new MapStoreMetrics(registry, mapName);
-        Object implementation = settings.mode() == StoreMode.READ_THROUGH
-                ? new JdbcMapLoader(mapName, settings, dataSource, metrics)
-                : new JdbcMapStore(mapName, settings, dataSource, metrics);
+        TableSchema.prepare(environment.dataSource(), settings);
+        MapTable table = new MapTable(mapName, settings, environment.dataSource(), new MapStoreMetrics(environment.registry(), mapName));
+        Object implementation;
+        if (settings.mode() == StoreMode.READ_THROUGH) {
+            implementation = new JdbcMapLoader(table);
+        } else {
+            JdbcMapStore store = new JdbcMapStore(table, environment);
+            store.replaySpool();
+            implementation = store;
+        }
         MapStoreConfig config = new MapStoreConfig()
                 .setEnabled(true)
                 .setImplementation(implementation)
                 .setInitialLoadMode(settings.initialLoad() == InitialLoad.EAGER ? InitialLoadMode.EAGER : InitialLoadMode.LAZY);
         if (settings.mode() == StoreMode.WRITE_BEHIND) {
-            config.setWriteDelaySeconds((int) settings.writeDelay().getSeconds())
+            // Hazelcast keeps the write-behind queues; Lattice's drainer applies the real delay and does
+            // the storing (see JdbcMapStore). Hazelcast's own worker, which reads only this value, would
+            // store concurrently with its retry loop of one-second sleeps: a year's delay keeps it idle.
+            config.setWriteDelaySeconds(HAZELCAST_WORKER_DELAY_SECONDS)
                     .setWriteBatchSize(settings.writeBatchSize())
                     .setWriteCoalescing(settings.writeCoalescing());
         } else {
             config.setWriteDelaySeconds(0);
         }
         return config;
+    }
+
+    /** As {@link #mapStoreConfig(String, MapStoreSettings, StoreEnvironment)} with the environment's defaults. */
+    public static MapStoreConfig mapStoreConfig(String mapName, MapStoreSettings settings, DataSource dataSource,
+                                                MeterRegistry registry) {
+        return mapStoreConfig(mapName, settings, StoreEnvironment.builder(dataSource).meterRegistry(registry).build());
     }
 
     /**
@@ -88,11 +106,13 @@ public final class LatticeMapStores {
         hikari.addDataSourceProperty("socketTimeout", String.valueOf(settings.socketTimeout().getSeconds()));
         hikari.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectionTimeout().getSeconds())));
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        // PostgreSQL's error details ("Failing row contains (...)") echo values; keep them out of exceptions and logs.
+        hikari.addDataSourceProperty("logServerErrorDetail", "false");
         return new HikariDataSource(hikari);
     }
 
     /** Operator access to {@code mapName}'s dead letters: list, replay, drop. */
     public static DeadLetters deadLetters(String mapName, MapStoreSettings settings, DataSource dataSource) {
-        return new DeadLetters(mapName, settings, dataSource);
+        return new DeadLetters(new MapTable(mapName, settings, dataSource, new MapStoreMetrics(new SimpleMeterRegistry(), mapName)));
     }
 }

@@ -35,6 +35,20 @@ public enum KeyType {
         }
     }
 
+    /** Reads a key column as this type's Java type. */
+    public Object read(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        return switch (this) {
+            case STRING -> rs.getString(column);
+            case LONG -> rs.getLong(column);
+            case UUID -> rs.getObject(column, java.util.UUID.class);
+        };
+    }
+
+    /** The key's text form, as the dead-letter table and the shutdown spool keep it. */
+    public String toText(Object key) {
+        return String.valueOf(toJdbc(key));
+    }
+
     /**
      * The key as the JDBC driver should bind it.
      *

@@ -1,13 +1,13 @@
 package dev.lattice.cacheloader.jdbc;
 
-import dev.lattice.cacheloader.config.MapStoreSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
-import javax.sql.DataSource;
 
 /**
  * The dead letters of one map, for operators: list them, replay one (write it to the map's table
@@ -22,39 +22,67 @@ public final class DeadLetters {
     /** Shared by all maps of a database; created by the dead-letter migration. */
     public static final String TABLE = "lattice_dead_letter";
 
-    private static final String COLUMNS = "id, map_name, entry_key, entry_value, error, attempts, failed_at";
+    private static final String COLUMNS = "id, map_name, entry_key, key_encoding, entry_value, value_encoding, error, attempts, failed_at";
 
-    private final String mapName;
-    private final MapStoreSettings settings;
-    private final DataSource dataSource;
-    private final ValueCodec values;
-    private final SqlStatements sql;
+    private final MapTable table;
 
-    public DeadLetters(String mapName, MapStoreSettings settings, DataSource dataSource) {
-        this.mapName = mapName;
-        this.settings = settings;
-        this.dataSource = dataSource;
-        this.values = new ValueCodec(settings.valueType());
-        this.sql = new SqlStatements(settings, values);
+    public DeadLetters(MapTable table) {
+        this.table = table;
     }
 
+    /**
+     * Parks an entry. Text a {@code text} column can not hold (a NUL character) is kept as base64
+     * with its encoding noted, so the dead-letter insert itself never rejects an entry.
+     */
     void record(Object key, Object value, String error, int attempts) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
-                + " (map_name, entry_key, entry_value, error, attempts) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, mapName);
-            ps.setString(2, String.valueOf(key));
-            ps.setString(3, values.toText(value));
-            ps.setString(4, error);
-            ps.setInt(5, attempts);
-            ps.executeUpdate();
+        recordText(String.valueOf(key), value == null ? null : table.values().toText(value), error, attempts);
+    }
+
+    /** Parks an entry given in the text forms of the table ({@link ValueCodec#toText}); a null value is a delete. */
+    void recordText(String key, String value, String error, int attempts) throws SQLException {
+        Encoded k = Encoded.of(key);
+        Encoded v = value == null ? null : Encoded.of(value);
+        MapTable.withReconnect(() -> {
+            try (Connection c = table.connection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
+                    + " (map_name, entry_key, key_encoding, entry_value, value_encoding, error, attempts)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, table.mapName());
+                ps.setString(2, k.text());
+                ps.setString(3, k.encoding());
+                ps.setString(4, v == null ? null : v.text());
+                ps.setString(5, v == null ? Encoded.TEXT : v.encoding());
+                ps.setString(6, error.replace('\u0000', ' '));
+                ps.setInt(7, attempts);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Text as stored: as is, or base64 of its UTF-8 bytes when PostgreSQL's text type can not hold it. */
+    record Encoded(String text, String encoding) {
+        static final String TEXT = "text";
+        static final String BASE64 = "base64";
+
+        static Encoded of(String text) {
+            if (text.indexOf('\u0000') < 0) {
+                return new Encoded(text, TEXT);
+            }
+            return new Encoded(Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)), BASE64);
+        }
+
+        static String decode(String text, String encoding) {
+            if (text == null || !BASE64.equals(encoding)) {
+                return text;
+            }
+            return new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
         }
     }
 
     /** Up to {@code limit} dead letters of this map, oldest first. */
     public List<DeadLetter> list(int limit) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+        try (Connection c = table.connection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
                 + " FROM " + TABLE + " WHERE map_name = ? ORDER BY id LIMIT ?")) {
-            ps.setString(1, mapName);
+            ps.setString(1, table.mapName());
             ps.setInt(2, limit);
             List<DeadLetter> result = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -76,7 +104,7 @@ public final class DeadLetters {
      * @throws StoreFailedException if the database refuses it again; the dead letter stays
      */
     public boolean replay(long id) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = table.connection()) {
             c.setAutoCommit(false);
             try {
                 DeadLetter letter = lock(c, id);
@@ -84,16 +112,16 @@ public final class DeadLetters {
                     c.rollback();
                     return false;
                 }
-                Object key = settings.keyType().fromText(letter.key());
+                Object key = table.settings().keyType().fromText(letter.key());
                 if (letter.value() == null) {
-                    try (PreparedStatement ps = c.prepareStatement(sql.deleteMany)) {
-                        ps.setArray(1, c.createArrayOf(sql.keyArrayType, new Object[] {key}));
+                    try (PreparedStatement ps = c.prepareStatement(table.sql().deleteMany)) {
+                        ps.setArray(1, c.createArrayOf(table.sql().keyArrayType, new Object[] {key}));
                         ps.executeUpdate();
                     }
                 } else {
-                    try (PreparedStatement ps = c.prepareStatement(sql.upsert)) {
+                    try (PreparedStatement ps = c.prepareStatement(table.sql().upsert)) {
                         ps.setObject(1, key);
-                        ps.setObject(2, values.fromText(letter.value()));
+                        ps.setObject(2, table.values().fromText(letter.value()));
                         ps.executeUpdate();
                     }
                 }
@@ -111,7 +139,7 @@ public final class DeadLetters {
 
     /** Deletes dead letter {@code id} without writing it; false if there is no such dead letter for this map. */
     public boolean drop(long id) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = table.connection()) {
             return remove(c, id);
         } catch (SQLException e) {
             throw failed("dropping dead letter " + id, e);
@@ -122,7 +150,7 @@ public final class DeadLetters {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + TABLE
                 + " WHERE id = ? AND map_name = ? FOR UPDATE")) {
             ps.setLong(1, id);
-            ps.setString(2, mapName);
+            ps.setString(2, table.mapName());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? read(rs) : null;
             }
@@ -132,17 +160,17 @@ public final class DeadLetters {
     private boolean remove(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE + " WHERE id = ? AND map_name = ?")) {
             ps.setLong(1, id);
-            ps.setString(2, mapName);
+            ps.setString(2, table.mapName());
             return ps.executeUpdate() == 1;
         }
     }
 
     private static DeadLetter read(ResultSet rs) throws SQLException {
-        return new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getInt(6), rs.getTimestamp(7).toInstant());
+        return new DeadLetter(rs.getLong(1), rs.getString(2), Encoded.decode(rs.getString(3), rs.getString(4)),
+                Encoded.decode(rs.getString(5), rs.getString(6)), rs.getString(7), rs.getInt(8), rs.getTimestamp(9).toInstant());
     }
 
     private StoreFailedException failed(String what, SQLException e) {
-        return new StoreFailedException("map '" + mapName + "': " + what + " failed: " + FailureClassifier.describe(e), e);
+        return new StoreFailedException("map '" + table.mapName() + "': " + what + " failed: " + FailureClassifier.describe(e), e);
     }
 }

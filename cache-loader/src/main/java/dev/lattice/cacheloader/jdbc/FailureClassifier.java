@@ -3,6 +3,8 @@ package dev.lattice.cacheloader.jdbc;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Set;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Decides whether a failed write is the entry's fault or the database's. The distinction is the
@@ -80,7 +82,42 @@ public final class FailureClassifier {
         return t.getCause();
     }
 
-    /** One line: SQLState and message of the most specific SQL error, for logs and the dead-letter table. */
+    /**
+     * One line for logs and exception messages that may reach logs: the SQLState and the names
+     * PostgreSQL reports (constraint, table, column, type), never its message, which can echo a
+     * value ("invalid input syntax for type uuid: ..."). Cached values can be personal data.
+     */
+    public static String describeSafely(Throwable failure) {
+        Set<Throwable> seen = new HashSet<>();
+        for (Throwable t = failure; t != null && seen.add(t); t = next(t)) {
+            if (t instanceof EntryRejectedException) {
+                // Lattice's own messages name types, never values.
+                return t.getMessage();
+            }
+            if (t instanceof PSQLException && ((PSQLException) t).getServerErrorMessage() != null) {
+                ServerErrorMessage server = ((PSQLException) t).getServerErrorMessage();
+                StringBuilder text = new StringBuilder("SQLState ").append(server.getSQLState());
+                append(text, "constraint", server.getConstraint());
+                append(text, "table", server.getTable());
+                append(text, "column", server.getColumn());
+                append(text, "type", server.getDatatype());
+                return text.toString();
+            }
+        }
+        String state = sqlState(failure);
+        return (state == null ? "" : "SQLState " + state + " ") + failure.getClass().getSimpleName();
+    }
+
+    private static void append(StringBuilder text, String name, String value) {
+        if (value != null) {
+            text.append(", ").append(name).append(' ').append(value);
+        }
+    }
+
+    /**
+     * One line: SQLState and message of the most specific SQL error, for the dead-letter table
+     * (which holds the value anyway) and for operators reading it. Not for logs: see {@link #describeSafely}.
+     */
     static String describe(Throwable failure) {
         Throwable best = failure;
         Set<Throwable> seen = new HashSet<>();

@@ -32,6 +32,9 @@ final class ValueCodec {
      * @throws EntryRejectedException when the value has the wrong type or can not be serialised
      */
     Object encode(Object value) {
+        if (value instanceof UnreadableValue unreadable) {
+            throw new EntryRejectedException(unreadable.toString(), null);
+        }
         switch (type) {
             case JSON:
                 if (value instanceof HazelcastJsonValue) {

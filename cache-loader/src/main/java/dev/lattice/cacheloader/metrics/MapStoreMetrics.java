@@ -25,7 +25,15 @@ public final class MapStoreMetrics implements AutoCloseable {
     public static final String BATCH_SIZE = "lattice.mapstore.batch.size";
     /** Gauge of entries this member has queued but not yet stored (write-behind only), tag {@code map}. */
     public static final String BACKLOG = "lattice.mapstore.write.behind.backlog";
-    /** Counter of write calls handed back to Hazelcast to retry later, tag {@code map}. */
+    /** Gauge of seconds since the oldest write queued on this member (as owner) was made, 0 when none, tag {@code map}. */
+    public static final String OLDEST_AGE = "lattice.mapstore.write.behind.oldest.age";
+    /** Gauge of queued writes this member holds as a backup, kept until their owner has stored them, tag {@code map}. */
+    public static final String BACKUP_BACKLOG = "lattice.mapstore.write.behind.backup.backlog";
+    /** Counter of partitions this member found owned by another member when it wanted to write them, tag {@code map}. */
+    public static final String FENCED = "lattice.mapstore.fenced";
+    /** Counter of writes saved to the node's disk at shutdown because the database was unreachable, tag {@code map}. */
+    public static final String SPOOLED = "lattice.mapstore.spooled";
+    /** Counter of write rounds that failed because of the database and were left queued for later, tag {@code map}. */
     public static final String RETRIES = "lattice.mapstore.retries";
     /** Counter of entries moved to the dead-letter table, tag {@code map}. */
     public static final String DEAD_LETTERS = "lattice.mapstore.dead.letters";
@@ -64,7 +72,7 @@ public final class MapStoreMetrics implements AutoCloseable {
     }
 
     public void retried() {
-        track(Counter.builder(RETRIES).description("Write calls left queued for Hazelcast to retry")
+        track(Counter.builder(RETRIES).description("Write rounds that failed because of the database and stay queued")
                 .tag("map", map).register(registry)).increment();
     }
 
@@ -79,10 +87,25 @@ public final class MapStoreMetrics implements AutoCloseable {
                 .register(registry)).increment();
     }
 
-    /** Publishes the write-behind backlog; {@code backlog} is read at each scrape. */
-    public void bindBacklog(Supplier<Number> backlog) {
-        track(Gauge.builder(BACKLOG, backlog).description("Entries queued on this member and not yet stored")
+    /** Publishes the write-behind gauges; the suppliers are read at each scrape. */
+    public void bindWriteBehind(Supplier<Number> backlog, Supplier<Number> oldestAgeSeconds, Supplier<Number> backupBacklog) {
+        track(Gauge.builder(BACKLOG, backlog).description("Writes queued on this member as owner and not yet stored")
                 .baseUnit("entries").tag("map", map).strongReference(true).register(registry));
+        track(Gauge.builder(OLDEST_AGE, oldestAgeSeconds).description("Age of the oldest write queued on this member as owner")
+                .baseUnit("seconds").tag("map", map).strongReference(true).register(registry));
+        track(Gauge.builder(BACKUP_BACKLOG, backupBacklog)
+                .description("Writes this member holds as a backup until their owner has stored them")
+                .baseUnit("entries").tag("map", map).strongReference(true).register(registry));
+    }
+
+    public void fenced() {
+        track(Counter.builder(FENCED).description("Partitions found owned by another member when this member wanted to write them")
+                .baseUnit("partitions").tag("map", map).register(registry)).increment();
+    }
+
+    public void spooled(int entries) {
+        track(Counter.builder(SPOOLED).description("Writes saved to the node's disk at shutdown while the database was unreachable")
+                .baseUnit("entries").tag("map", map).register(registry)).increment(entries);
     }
 
     private <M extends Meter> M track(M meter) {

@@ -1,4 +1,4 @@
-package dev.lattice.cacheloader.jdbc;
+package dev.lattice.cacheloader.writebehind;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,0 +1,197 @@
+package dev.lattice.cacheloader.jdbc;
+
+import dev.lattice.cacheloader.metrics.MapStoreMetrics;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps stale owners out of a map's table. Each partition of each map has a row in
+ * {@value #TABLE} holding an epoch. A member claims a partition, and gets the next epoch, when its
+ * partition table shows a newer version of that partition than the one behind the current claim
+ * (or a new cluster); every write then checks, in the same statement or transaction, that its
+ * epoch is still the current one.
+ *
+ * <p>A member that was paused past failure detection (a long GC, SIGSTOP, a frozen VM) wakes up
+ * still believing it owns its partitions and still holding their write-behind queues, while the
+ * cluster has promoted backups that may already have stored newer values. Its partition versions
+ * are older than the new owners', so its claims are refused and its writes find a newer epoch:
+ * the table never goes backwards. Claims and writes lock the epoch rows (claims exclusively,
+ * writes shared), so a claim and a write on the same partition are strictly ordered.
+ */
+public final class Fence {
+
+    public static final String TABLE = "lattice_partition_epoch";
+
+    private static final Logger log = LoggerFactory.getLogger(Fence.class);
+
+    /**
+     * Insert a first claim, or take over: allowed for a new cluster or a newer partition version
+     * (the same version only by the member that already holds it, and then the epoch stays, so
+     * two threads of one member claiming at once get the same epoch). Rows in partition order, so
+     * concurrent claims and writes lock them in the same order and cannot deadlock.
+     */
+    private static final String CLAIM = "INSERT INTO " + TABLE + " AS f"
+            + " (map_name, partition_id, epoch, cluster_id, partition_version, owner_member, claimed_at)"
+            + " SELECT ?, p.id, 1, ?, p.version, ?, now() FROM unnest(?::int[], ?::int[]) AS p(id, version) ORDER BY p.id"
+            + " ON CONFLICT (map_name, partition_id) DO UPDATE SET epoch = CASE WHEN f.cluster_id = EXCLUDED.cluster_id"
+            + " AND f.partition_version = EXCLUDED.partition_version AND f.owner_member = EXCLUDED.owner_member"
+            + " THEN f.epoch ELSE f.epoch + 1 END, cluster_id = EXCLUDED.cluster_id,"
+            + " partition_version = EXCLUDED.partition_version, owner_member = EXCLUDED.owner_member, claimed_at = now()"
+            + " WHERE f.cluster_id <> EXCLUDED.cluster_id OR f.partition_version < EXCLUDED.partition_version"
+            + " OR (f.partition_version = EXCLUDED.partition_version AND f.owner_member = EXCLUDED.owner_member)"
+            + " RETURNING partition_id, epoch";
+
+    private static final String LOCK = "SELECT partition_id, epoch FROM " + TABLE
+            + " WHERE map_name = ? AND partition_id = ANY (?) ORDER BY partition_id FOR SHARE";
+
+    /** The check a single-row statement embeds: one row when the epoch is still current. */
+    static final String CHECK = "SELECT 1 FROM " + TABLE + " WHERE map_name = ? AND partition_id = ? AND epoch = ? FOR SHARE";
+
+    private record Claim(long epoch, UUID clusterId, int version) {
+    }
+
+    private final String mapName;
+    private final MapStoreMetrics metrics;
+    private final ConcurrentMap<Integer, Claim> claims = new ConcurrentHashMap<>();
+    /** Partition to the version at which a claim was refused: not asked again until the version changes. */
+    private final ConcurrentMap<Integer, Integer> refused = new ConcurrentHashMap<>();
+
+    public Fence(String mapName, MapStoreMetrics metrics) {
+        this.mapName = mapName;
+        this.metrics = metrics;
+    }
+
+    /**
+     * What this member may write now: the epoch per partition it holds a current claim on, and the
+     * partitions it owns but may not claim yet because it sees fewer members than the minimum
+     * (it keeps their writes). A partition in neither set is owned by another member.
+     */
+    record Epochs(Map<Integer, Long> granted, Set<Integer> waiting) {
+    }
+
+    /**
+     * The epochs this member holds for {@code partitions}, claiming the ones it owns but holds no
+     * current claim for, if {@code mayClaim}. A claim is refused when another member holds one
+     * made from a newer partition table.
+     */
+    Epochs epochs(Connection c, Collection<Integer> partitions, Ownership view, boolean mayClaim) throws SQLException {
+        Map<Integer, Long> granted = new HashMap<>();
+        Set<Integer> waiting = new HashSet<>();
+        Map<Integer, Integer> toClaim = new TreeMap<>();
+        UUID cluster = view.clusterId();
+        for (int p : new HashSet<>(partitions)) {
+            if (!view.owns(p)) {
+                continue;
+            }
+            int version = view.partitionVersion(p);
+            Claim claim = claims.get(p);
+            if (claim != null && claim.clusterId().equals(cluster) && claim.version() == version) {
+                granted.put(p, claim.epoch());
+            } else if (Integer.valueOf(version).equals(refused.get(p))) {
+                continue;
+            } else if (mayClaim) {
+                toClaim.put(p, version);
+            } else {
+                waiting.add(p);
+            }
+        }
+        if (!toClaim.isEmpty()) {
+            granted.putAll(claim(c, toClaim, view));
+        }
+        return new Epochs(granted, waiting);
+    }
+
+    private synchronized Map<Integer, Long> claim(Connection c, Map<Integer, Integer> versions, Ownership view)
+            throws SQLException {
+        Map<Integer, Long> granted = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+            ps.setString(1, mapName);
+            ps.setObject(2, view.clusterId());
+            ps.setObject(3, view.memberId());
+            ps.setArray(4, c.createArrayOf("int4", versions.keySet().toArray()));
+            ps.setArray(5, c.createArrayOf("int4", versions.values().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    granted.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        UUID cluster = view.clusterId();
+        versions.forEach((p, version) -> {
+            Long epoch = granted.get(p);
+            if (epoch != null) {
+                claims.put(p, new Claim(epoch, cluster, version));
+                refused.remove(p);
+            } else {
+                claims.remove(p);
+                refused.put(p, version);
+                metrics.fenced();
+                log.warn("map '{}': partition {} is claimed in {} by a member with a newer partition table than this one"
+                        + " (version {}): this member keeps its queued writes for it and does not write them", mapName, p,
+                        TABLE, version);
+            }
+        });
+        return granted;
+    }
+
+    /**
+     * In the caller's transaction: locks the epoch rows of the partitions (shared, until commit) and
+     * returns the partitions whose epoch is still the one given. The others were claimed by a newer
+     * owner; this member forgets its claim on them.
+     */
+    Set<Integer> lock(Connection c, Map<Integer, Long> epochs) throws SQLException {
+        Set<Integer> valid = new HashSet<>();
+        if (epochs.isEmpty()) {
+            return valid;
+        }
+        try (PreparedStatement ps = c.prepareStatement(LOCK)) {
+            ps.setString(1, mapName);
+            Array ids = c.createArrayOf("int4", epochs.keySet().toArray());
+            ps.setArray(2, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int p = rs.getInt(1);
+                    if (epochs.get(p) == rs.getLong(2)) {
+                        valid.add(p);
+                    }
+                }
+            }
+        }
+        epochs.keySet().stream().filter(p -> !valid.contains(p)).forEach(this::lost);
+        return valid;
+    }
+
+    /** A write found a newer epoch: the claim is gone, and a new one needs a newer partition version. */
+    void lost(int partition) {
+        Claim claim = claims.remove(partition);
+        if (claim != null) {
+            refused.put(partition, claim.version());
+            metrics.fenced();
+            log.warn("map '{}': partition {} was taken over by another member (epoch {} is no longer current);"
+                    + " this member does not write it", mapName, partition, claim.epoch());
+        }
+    }
+
+    /** The epoch this member holds for the partition, or null. */
+    public Long held(int partition) {
+        Claim claim = claims.get(partition);
+        return claim == null ? null : claim.epoch();
+    }
+}

@@ -1,0 +1,295 @@
+package dev.lattice.cacheloader.jdbc;
+
+import dev.lattice.cacheloader.jdbc.FailureClassifier.Kind;
+import dev.lattice.cacheloader.metrics.MapStoreMetrics.Operation;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes batches of upserts and deletes to a map's table, each guarded by the {@link Fence}, and
+ * reports what happened to every entry instead of throwing, so callers with different contracts
+ * (write-through callers, the write-behind drainer, the shutdown flush) decide for themselves.
+ *
+ * <p>A batch is one transaction: the epoch rows of its partitions are locked and checked, then
+ * all upserts go as one multi-row insert and all deletes as one {@code DELETE ... = ANY}. When the
+ * database rejects an entry (a constraint, invalid JSON, a value too long), the transaction is
+ * rolled back and the entries are written one by one, each in one fenced statement, so the others
+ * land and only the rejected ones are reported. When the database itself fails, nothing of the
+ * transaction is written and the failure is returned.
+ */
+public final class TableWriter {
+
+    /** One entry to write; a null value deletes the key. {@code handle} is the caller's, passed through. */
+    public record Write(Object key, Object value, int partition, Object handle) {
+        boolean delete() {
+            return value == null;
+        }
+    }
+
+    public enum Outcome {
+        /** In the table (or deleted from it). */
+        STORED,
+        /** The database refused this entry; {@link Result#error(int)} says why. */
+        REJECTED,
+        /** Another member owns the partition now: this member must not write it. */
+        FENCED,
+        /**
+         * This member owns the partition but may not claim it while it sees fewer members than the
+         * minimum cluster size: the write must wait (and must not be dropped).
+         */
+        WAITING,
+        /** Not tried, because the database failed first ({@link Result#databaseFailure()}). */
+        NOT_ATTEMPTED
+    }
+
+    /** What happened to each write, in the order given. */
+    public static final class Result {
+        private final Outcome[] outcomes;
+        private final Throwable[] errors;
+        private SQLException databaseFailure;
+
+        Result(int size) {
+            outcomes = new Outcome[size];
+            errors = new Throwable[size];
+            Arrays.fill(outcomes, Outcome.NOT_ATTEMPTED);
+        }
+
+        public Outcome outcome(int index) {
+            return outcomes[index];
+        }
+
+        public Throwable error(int index) {
+            return errors[index];
+        }
+
+        /** The database failure that stopped the batch, or null. */
+        public SQLException databaseFailure() {
+            return databaseFailure;
+        }
+
+        public int count(Outcome outcome) {
+            return (int) Arrays.stream(outcomes).filter(o -> o == outcome).count();
+        }
+    }
+
+    private final MapTable table;
+    private final Fence fence;
+    private final int minimumClusterSize;
+
+    public TableWriter(MapTable table, Fence fence, int minimumClusterSize) {
+        this.table = table;
+        this.fence = fence;
+        this.minimumClusterSize = minimumClusterSize;
+    }
+
+    /** Writes {@code writes} (distinct keys) as one transaction, or one by one if an entry is rejected. */
+    public Result write(List<Write> writes, Ownership view) {
+        Result result = new Result(writes.size());
+        Object[][] rows = encode(writes, result);
+        List<Integer> candidates = indices(result, Outcome.NOT_ATTEMPTED);
+        if (candidates.isEmpty()) {
+            return result;
+        }
+        long start = System.nanoTime();
+        try {
+            Map<Integer, Outcome> held = MapTable.withReconnect(() -> writeBatch(writes, rows, candidates, view));
+            for (int i : candidates) {
+                result.outcomes[i] = held.getOrDefault(i, Outcome.STORED);
+            }
+            record(start, candidates.size() - held.size(), true);
+        } catch (SQLException failure) {
+            record(start, candidates.size(), false);
+            if (FailureClassifier.classify(failure) == Kind.DATABASE_FAILED) {
+                result.databaseFailure = failure;
+                table.metrics().databaseError("database_failed");
+            } else {
+                table.metrics().databaseError("entry_rejected");
+                writeOneByOne(writes, rows, candidates, view, result);
+            }
+        }
+        return result;
+    }
+
+    /** Writes each entry in its own fenced statement; used alone for single writes and after a rejected batch. */
+    public Result writeEach(List<Write> writes, Ownership view) {
+        Result result = new Result(writes.size());
+        Object[][] rows = encode(writes, result);
+        writeOneByOne(writes, rows, indices(result, Outcome.NOT_ATTEMPTED), view, result);
+        return result;
+    }
+
+    private Object[][] encode(List<Write> writes, Result result) {
+        Object[][] rows = new Object[writes.size()][];
+        for (int i = 0; i < writes.size(); i++) {
+            Write w = writes.get(i);
+            try {
+                rows[i] = new Object[] {table.jdbcKey(w.key()), w.delete() ? null : table.values().encode(w.value())};
+            } catch (IllegalArgumentException | EntryRejectedException e) {
+                result.outcomes[i] = Outcome.REJECTED;
+                result.errors[i] = e instanceof EntryRejectedException ? e : new EntryRejectedException(e.getMessage(), e);
+            }
+        }
+        return rows;
+    }
+
+    /** The batch transaction; returns the outcome of the indices not written (fenced or waiting), all others are written. */
+    private Map<Integer, Outcome> writeBatch(List<Write> writes, Object[][] rows, List<Integer> candidates, Ownership view)
+            throws SQLException {
+        Map<Integer, Outcome> held = new HashMap<>();
+        try (Connection c = table.connection()) {
+            c.setAutoCommit(true);
+            Fence.Epochs epochs = fence.epochs(c, partitions(writes, candidates), view, mayClaim(view));
+            c.setAutoCommit(false);
+            try {
+                Set<Integer> valid = fence.lock(c, epochs.granted());
+                List<Object[]> upserts = new ArrayList<>();
+                List<Object> deletes = new ArrayList<>();
+                for (int i : candidates) {
+                    int partition = writes.get(i).partition();
+                    if (!valid.contains(partition)) {
+                        held.put(i, epochs.waiting().contains(partition) ? Outcome.WAITING : Outcome.FENCED);
+                    } else if (writes.get(i).delete()) {
+                        deletes.add(rows[i][0]);
+                    } else {
+                        upserts.add(rows[i]);
+                    }
+                }
+                upsertAll(c, upserts);
+                deleteAll(c, deletes);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        }
+        return held;
+    }
+
+    private boolean mayClaim(Ownership view) {
+        return view.clusterSize() >= minimumClusterSize;
+    }
+
+    private void upsertAll(Connection c, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(table.sql().upsert)) {
+            for (Object[] row : rows) {
+                ps.setObject(1, row[0]);
+                ps.setObject(2, row[1]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void deleteAll(Connection c, List<Object> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(table.sql().deleteMany)) {
+            ps.setArray(1, c.createArrayOf(table.sql().keyArrayType, keys.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    private void writeOneByOne(List<Write> writes, Object[][] rows, List<Integer> candidates, Ownership view, Result result) {
+        if (candidates.isEmpty()) {
+            return;
+        }
+        Fence.Epochs epochs;
+        try {
+            epochs = MapTable.withReconnect(() -> {
+                try (Connection c = table.connection()) {
+                    c.setAutoCommit(true);
+                    return fence.epochs(c, partitions(writes, candidates), view, mayClaim(view));
+                }
+            });
+        } catch (SQLException e) {
+            result.databaseFailure = e;
+            table.metrics().databaseError("database_failed");
+            return;
+        }
+        for (int i : candidates) {
+            Write w = writes.get(i);
+            Long epoch = epochs.granted().get(w.partition());
+            if (epoch == null) {
+                result.outcomes[i] = epochs.waiting().contains(w.partition()) ? Outcome.WAITING : Outcome.FENCED;
+                continue;
+            }
+            long start = System.nanoTime();
+            try {
+                boolean written = MapTable.withReconnect(() -> writeOne(w, rows[i], epoch));
+                result.outcomes[i] = written ? Outcome.STORED : Outcome.FENCED;
+                if (!written) {
+                    fence.lost(w.partition());
+                }
+                record(start, written ? 1 : 0, true);
+            } catch (SQLException failure) {
+                record(start, 1, false);
+                if (FailureClassifier.classify(failure) == Kind.DATABASE_FAILED) {
+                    result.databaseFailure = failure;
+                    table.metrics().databaseError("database_failed");
+                    return;
+                }
+                table.metrics().databaseError("entry_rejected");
+                result.outcomes[i] = Outcome.REJECTED;
+                result.errors[i] = failure;
+            }
+        }
+    }
+
+    private boolean writeOne(Write w, Object[] row, long epoch) throws SQLException {
+        try (Connection c = table.connection();
+             PreparedStatement ps = c.prepareStatement(w.delete() ? table.sql().fencedDelete : table.sql().fencedUpsert)) {
+            c.setAutoCommit(true);
+            ps.setString(1, table.mapName());
+            ps.setInt(2, w.partition());
+            ps.setLong(3, epoch);
+            ps.setObject(4, row[0]);
+            if (!w.delete()) {
+                ps.setObject(5, row[1]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    private static Set<Integer> partitions(List<Write> writes, List<Integer> indices) {
+        Set<Integer> partitions = new HashSet<>();
+        indices.forEach(i -> partitions.add(writes.get(i).partition()));
+        return partitions;
+    }
+
+    private static List<Integer> indices(Result result, Outcome outcome) {
+        List<Integer> indices = new ArrayList<>();
+        for (int i = 0; i < result.outcomes.length; i++) {
+            if (result.outcomes[i] == outcome) {
+                indices.add(i);
+            }
+        }
+        return indices;
+    }
+
+    private void record(long start, int entries, boolean success) {
+        table.metrics().record(Operation.STORE, System.nanoTime() - start, entries, success);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.lattice.cacheloader.writebehind;
+
+import com.hazelcast.cluster.Address;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.impl.HazelcastInstanceImpl;
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.internal.partition.IPartition;
+import com.hazelcast.internal.partition.IPartitionService;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.map.impl.MapContainer;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.map.impl.MapServiceContext;
+import com.hazelcast.map.impl.mapstore.MapStoreContext;
+import com.hazelcast.map.impl.mapstore.writebehind.WriteBehindQueue;
+import com.hazelcast.map.impl.mapstore.writebehind.WriteBehindStore;
+import com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntry;
+import com.hazelcast.map.impl.recordstore.RecordStore;
+import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.NodeEngineImpl;
+import dev.lattice.cacheloader.jdbc.Ownership;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Lattice's only door into Hazelcast internals: a member's partition table and the write-behind
+ * queues of one map. Everything Hazelcast-internal that write-behind needs goes through here, so
+ * an upgrade has one class to check (Hazelcast 5.7.0 is the last Community Edition release, so the
+ * internals are fixed for this line); the tests in this module exercise every method on real members.
+ */
+final class HazelcastMember implements Ownership {
+
+    private static final VarHandle STAGING_AREA;
+    private static final MethodHandle REMOVE_FROM_STAGING_AREA;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(WriteBehindStore.class, MethodHandles.lookup());
+            STAGING_AREA = lookup.findVarHandle(WriteBehindStore.class, "stagingArea", java.util.concurrent.ConcurrentMap.class);
+            REMOVE_FROM_STAGING_AREA = lookup.findVirtual(WriteBehindStore.class, "removeFromStagingArea",
+                    java.lang.invoke.MethodType.methodType(void.class, DelayedEntry.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError("this Hazelcast version's write-behind store is not the one Lattice"
+                    + " was built for (5.7.0): " + e);
+        }
+    }
+
+    private final HazelcastInstance instance;
+    private final NodeEngine nodeEngine;
+    private final String mapName;
+
+    private HazelcastMember(HazelcastInstance instance, NodeEngine nodeEngine, String mapName) {
+        this.instance = instance;
+        this.nodeEngine = nodeEngine;
+        this.mapName = mapName;
+    }
+
+    /** The member behind {@code instance}, which must be a member, not a client. */
+    static HazelcastMember of(HazelcastInstance instance, String mapName) {
+        HazelcastInstanceImpl impl = instance instanceof HazelcastInstanceProxy proxy ? proxy.getOriginal()
+                : instance instanceof HazelcastInstanceImpl direct ? direct : null;
+        if (impl == null) {
+            throw new IllegalArgumentException("a map store runs on a Hazelcast member; got " + instance.getClass().getName());
+        }
+        NodeEngineImpl nodeEngine = impl.node.getNodeEngine();
+        return new HazelcastMember(instance, nodeEngine, mapName);
+    }
+
+    HazelcastInstance instance() {
+        return instance;
+    }
+
+    NodeEngine nodeEngine() {
+        return nodeEngine;
+    }
+
+    String mapName() {
+        return mapName;
+    }
+
+    @Override
+    public UUID clusterId() {
+        return nodeEngine.getClusterService().getClusterId();
+    }
+
+    @Override
+    public UUID memberId() {
+        return nodeEngine.getLocalMember().getUuid();
+    }
+
+    @Override
+    public int partitionVersion(int partitionId) {
+        return partitions().getPartition(partitionId).version();
+    }
+
+    @Override
+    public boolean owns(int partitionId) {
+        return partitions().getPartition(partitionId).isLocal();
+    }
+
+    /** Whether this member holds a backup replica (not the owner's) of the partition. */
+    boolean backs(int partitionId) {
+        IPartition partition = partitions().getPartition(partitionId);
+        Address self = nodeEngine.getThisAddress();
+        return !partition.isLocal() && partition.isOwnerOrBackup(self);
+    }
+
+    @Override
+    public int partitionOf(Object key) {
+        return key instanceof Data data ? partitions().getPartitionId(data) : partitions().getPartitionId(key);
+    }
+
+    @Override
+    public int clusterSize() {
+        return nodeEngine.getClusterService().getSize();
+    }
+
+    int partitionCount() {
+        return partitions().getPartitionCount();
+    }
+
+    boolean running() {
+        return nodeEngine.isRunning();
+    }
+
+    private IPartitionService partitions() {
+        return nodeEngine.getPartitionService();
+    }
+
+    private MapServiceContext mapServiceContext() {
+        MapService service = nodeEngine.getService(MapService.SERVICE_NAME);
+        return service.getMapServiceContext();
+    }
+
+    /**
+     * Stops Hazelcast's own write-behind worker for this map: Lattice's drainer takes over storing,
+     * and its backups keep their copies until the owner confirms. Harmless to call repeatedly.
+     */
+    void stopHazelcastStoreWorker() {
+        // Never create the container from here: this may run while Hazelcast is still creating it.
+        MapContainer container = mapServiceContext().getExistingMapContainer(mapName);
+        if (container != null) {
+            MapStoreContext context = container.getMapStoreContext();
+            context.stop();
+        }
+    }
+
+    /** The write-behind store of this map's partition on this member, or null if it has none. */
+    WriteBehindStore store(int partitionId) {
+        RecordStore<?> recordStore = mapServiceContext().getPartitionContainer(partitionId).getExistingRecordStore(mapName);
+        return recordStore != null && recordStore.getMapDataStore() instanceof WriteBehindStore store ? store : null;
+    }
+
+    /** The queue of a write-behind store; Hazelcast wraps it so each call is atomic. */
+    static WriteBehindQueue<DelayedEntry> queue(WriteBehindStore store) {
+        return store.getWriteBehindQueue();
+    }
+
+    /** Whether the key has a write the store has not finished: queued, or being retried after a failure. */
+    static boolean pending(WriteBehindStore store, Data key) {
+        if (store.getWriteBehindQueue().contains(com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntries.newNullEntry(key))) {
+            return true;
+        }
+        @SuppressWarnings("unchecked")
+        Map<Data, DelayedEntry> staging = (Map<Data, DelayedEntry>) STAGING_AREA.get(store);
+        return staging.containsKey(key);
+    }
+
+    /** Forgets a stored entry in the store's read-your-writes area (Hazelcast does this after its own stores). */
+    static void unstage(WriteBehindStore store, DelayedEntry entry) {
+        try {
+            REMOVE_FROM_STAGING_AREA.invoke(store, entry);
+        } catch (Throwable e) {
+            throw new IllegalStateException("could not clear a stored write-behind entry", e);
+        }
+    }
+
+    Object toObject(Object data) {
+        return nodeEngine.getSerializationService().toObject(data);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.lattice.cacheloader.writebehind;
+
+import com.hazelcast.map.impl.mapstore.writebehind.WriteBehindStore;
+import com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntry;
+import dev.lattice.cacheloader.jdbc.TableWriter;
+import dev.lattice.cacheloader.jdbc.TableWriter.Result;
+import dev.lattice.cacheloader.jdbc.TableWriter.Write;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores one map's write-behind queue on this member, in place of Hazelcast's own worker.
+ *
+ * <p>Hazelcast keeps the queues: replicated to the backups with every write, moved with their
+ * partitions, coalesced per key. Lattice drains them, because Hazelcast's worker falls short where
+ * data safety is decided: after a failed batch it sleeps a second per retry and then retries entry
+ * by entry (a 500-entry batch against a dead database holds its thread for 25 minutes), and its
+ * backups drop their copies on a timer rather than when the owner has stored them. This drainer
+ * takes due entries from the partitions this member owns, writes them in parallel batches through
+ * the {@link TableWriter} (fenced, so a stale owner never writes), and removes an entry from the
+ * queue only after its transaction committed; a failed entry simply stays where it is. The
+ * backups' copies are removed by {@link BackupSweeper} once the owner no longer holds the write.
+ */
+final class WriteBehindDrainer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WriteBehindDrainer.class);
+
+    /** Entries taken from the queues per round, so a huge backlog is worked through in slices. */
+    private static final int MAX_ENTRIES_PER_ROUND = 50_000;
+
+    private final HazelcastMember member;
+    private final WriteBehindSettings settings;
+    private final TableWriter writer;
+    private final QueueOutcomes outcomes;
+    private final WriteBehindState state;
+    private final BooleanSupplier ready;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
+    private volatile boolean waitingLogged;
+
+    WriteBehindDrainer(HazelcastMember member, WriteBehindSettings settings, TableWriter writer, QueueOutcomes outcomes,
+                       WriteBehindState state, BooleanSupplier ready) {
+        this.ready = ready;
+        this.member = member;
+        this.settings = settings;
+        this.writer = writer;
+        this.outcomes = outcomes;
+        this.state = state;
+        String name = "lattice-write-behind-" + member.mapName();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(name));
+        this.workers = Executors.newFixedThreadPool(settings.parallelism(), daemon(name + "-writer"));
+    }
+
+    void start() {
+        long tick = settings.tick().toMillis();
+        scheduler.scheduleWithFixedDelay(this::round, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops draining (the member is shutting down: Hazelcast's flush takes what is left) and waits for the round in flight. */
+    @Override
+    public void close() {
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("map '{}': write-behind round still running after 30 s; stopping it", member.mapName());
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+    }
+
+    private void round() {
+        try {
+            if (!member.running()) {
+                return;
+            }
+            member.stopHazelcastStoreWorker();
+            List<DelayedEntry> due = collect();
+            state.observe(member);
+            if (!due.isEmpty() && mayWrite()) {
+                write(due);
+            }
+            notifyFlushes();
+        } catch (RuntimeException | Error e) {
+            // A scheduled task that throws is never run again: log and keep draining.
+            log.error("map '{}': write-behind round failed; retrying next round", member.mapName(), e);
+        }
+    }
+
+    private boolean mayWrite() {
+        return state.backoffRemainingNanos() <= 0 && ready.getAsBoolean();
+    }
+
+    /** Due entries of the partitions this member owns: older than the write delay, or covered by a flush. */
+    private List<DelayedEntry> collect() {
+        long cutoff = System.currentTimeMillis() - settings.writeDelay().toMillis();
+        List<DelayedEntry> due = new ArrayList<>();
+        for (int p = 0; p < member.partitionCount() && due.size() < MAX_ENTRIES_PER_ROUND; p++) {
+            if (!member.owns(p)) {
+                continue;
+            }
+            WriteBehindStore store = member.store(p);
+            if (store == null || HazelcastMember.queue(store).size() == 0) {
+                continue;
+            }
+            long flushSequence = store.getSequenceToFlush();
+            int limit = MAX_ENTRIES_PER_ROUND - due.size();
+            int[] taken = {0};
+            // Queue order is write order, so the first entry that is not due ends the scan.
+            HazelcastMember.queue(store).filter(e -> taken[0]++ < limit
+                    && (flushSequence > 0 && e.getSequence() <= flushSequence || e.getStoreTime() <= cutoff), due);
+        }
+        return due;
+    }
+
+    private void write(List<DelayedEntry> due) {
+        List<List<DelayedEntry>> chains = Batches.chains(due, settings.batchSize(), settings.coalescing());
+        List<CompletableFuture<Void>> running = new ArrayList<>(chains.size());
+        for (List<DelayedEntry> chain : chains) {
+            running.add(CompletableFuture.runAsync(() -> writeChain(chain), workers));
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /**
+     * Writes one batch, or for maps without coalescing one partition's batches in order, stopping at
+     * the first batch that did not fully land: a later write of the same key must not overtake it.
+     */
+    private void writeChain(List<DelayedEntry> chain) {
+        for (List<DelayedEntry> batch : Batches.ofChain(chain, settings.batchSize(), settings.coalescing())) {
+            List<Write> writes = new ArrayList<>(batch.size());
+            for (DelayedEntry entry : batch) {
+                writes.add(outcomes.toWrite(entry));
+            }
+            Result result = writer.write(writes, member);
+            logWaiting(result.count(TableWriter.Outcome.WAITING));
+            boolean complete = outcomes.settle(writes, result, settings.coalescing());
+            if (result.databaseFailure() != null) {
+                state.databaseFailed(result.databaseFailure());
+                return;
+            }
+            state.databaseSucceeded();
+            if (!complete) {
+                return;
+            }
+        }
+    }
+
+    private void logWaiting(int waiting) {
+        if (waiting == 0) {
+            waitingLogged = false;
+        } else if (!waitingLogged) {
+            waitingLogged = true;
+            log.warn("map '{}': this member sees {} member(s), fewer than the {} required to take over partitions"
+                    + " (split-brain protection): {} write(s) of partitions it took over wait", member.mapName(),
+                    member.clusterSize(), settings.minimumClusterSize(), waiting);
+        }
+    }
+
+    private void notifyFlushes() {
+        for (int p = 0; p < member.partitionCount(); p++) {
+            WriteBehindStore store = member.store(p);
+            if (store != null) {
+                // Answers IMap.flush() callers once their entries are gone; Hazelcast's worker did this.
+                store.notifyFlush();
+            }
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        int[] count = {0};
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + (count[0]++ == 0 ? "" : "-" + count[0]));
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
