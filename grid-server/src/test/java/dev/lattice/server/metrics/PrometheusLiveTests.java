@@ -44,17 +44,19 @@ import tools.jackson.databind.JsonNode;
 class PrometheusLiveTests {
 
     /**
-     * Meters the dashboards already use that are not registered yet (the loader's oldest-age,
-     * backup backlog, fenced and spooled meters and the {@code database} health contributor are
-     * being added to cache-loader and grid-server). Queries naming them must parse but are not
-     * required to return data; once they do, the test fails until they are removed from here.
+     * Meters the dashboards use that this live grid does not serve yet. The {@code database}
+     * health contributor (hence {@code lattice_health_state{check="database"}}) is being added to
+     * grid-server. The loader registers its fenced and spooled counters at the first fenced
+     * partition or spooled write, neither of which happens here, and
+     * {@code MapStoreMetrics.retried()} has no caller since the write-behind rework, so
+     * {@code lattice.mapstore.retries} never appears. Queries naming them must parse but need not
+     * return data; once one does, the test fails until it is removed from here.
      */
     static final Set<String> PENDING_METERS = Set.of(
-            "lattice_mapstore_write_behind_oldest_age_seconds",
-            "lattice_mapstore_write_behind_backup_backlog_entries",
+            "check=\"database\"",
+            "lattice_mapstore_retries_total",
             "lattice_mapstore_fenced_partitions_total",
-            "lattice_mapstore_spooled_entries_total",
-            "check=\"database\"");
+            "lattice_mapstore_spooled_entries_total");
 
     private static final String TEST_FOR = "10s";
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((?:(.*),\\s*)?(\\w+)\\)");
