@@ -54,6 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PartitionMetrics implements MeterBinder, AutoCloseable {
 
     private static final String MIGRATIONS = "migrations";
+    private static final long SAFE_CHECK_REUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final HazelcastInstance member;
     private final Tags tags;
@@ -63,6 +64,8 @@ public final class PartitionMetrics implements MeterBinder, AutoCloseable {
     private final AtomicLong remaining = new AtomicLong();
     private final List<Timer> durations = new CopyOnWriteArrayList<>();
     private volatile long processStartNanos;
+    private volatile boolean lastSafe;
+    private volatile long safeCheckedNanos = System.nanoTime() - 2 * SAFE_CHECK_REUSE_NANOS;
     private UUID registration;
 
     /**
@@ -101,10 +104,20 @@ public final class PartitionMetrics implements MeterBinder, AutoCloseable {
 
     private void safety(MeterRegistry registry, String state, boolean safe) {
         Gauge.builder("lattice.partitions.state", member,
-                        m -> running(m) ? (m.getPartitionService().isLocalMemberSafe() == safe ? 1 : 0) : Double.NaN)
+                        m -> running(m) ? (isSafe(m) == safe ? 1 : 0) : Double.NaN)
                 .description("1 for this member's partition state: safe when every partition it owns has its "
                         + "backups in sync and nothing migrates, else unsafe")
                 .baseUnit("state").tags(tags.and("state", state)).register(registry);
+    }
+
+    /** One safety check serves both gauges of a scrape (the check may ask other members). */
+    private boolean isSafe(HazelcastInstance m) {
+        long now = System.nanoTime();
+        if (now - safeCheckedNanos > SAFE_CHECK_REUSE_NANOS) {
+            lastSafe = m.getPartitionService().isLocalMemberSafe();
+            safeCheckedNanos = System.nanoTime();
+        }
+        return lastSafe;
     }
 
     private synchronized void listen() {

@@ -68,7 +68,10 @@ class ClientOperationMetricsTest {
 
         map.putAsync("k", "v").toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        await().untilAsserted(() -> assertThat(timer("put", "success").count()).isEqualTo(1));
+        // Recorded when the stage completes, which may be just after get() returned.
+        await().untilAsserted(() -> assertThat(registry.find(ClientOperationMetrics.TIMER)
+                .tag("operation", "put").tag("outcome", "success").timers())
+                .singleElement().satisfies(timer -> assertThat(timer.count()).isEqualTo(1)));
     }
 
     @Test
