@@ -6,9 +6,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.LocalMapStats;
 import com.hazelcast.nearcache.NearCacheStats;
-import dev.lattice.monitoring.client.NearCacheMetrics;
-import io.micrometer.core.instrument.Tag;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -46,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * Use one of the two per client, not both: Hazelcast ties each cache proxy of a client to the
  * first manager that opened it, and a second manager opening the same cache fails with
  * "Cannot overwrite a Cache's CacheManager".
+ *
+ * <p><b>Metrics.</b> This class exposes no Micrometer types. The Spring Boot starter binds the
+ * client's meters; without it, bind them with the {@code monitoring} module's
+ * {@code NearCacheMetrics}, {@code ClientConnectionMetrics} and {@code ClientOperationMetrics}
+ * (see {@code docs/metrics.md}).
  */
 public final class LatticeClient implements AutoCloseable {
 
@@ -114,18 +116,6 @@ public final class LatticeClient implements AutoCloseable {
     /** The near caches this client was built with, by map name or pattern. */
     public Map<String, NearCacheOptions> nearCaches() {
         return nearCaches;
-    }
-
-    /**
-     * Micrometer binders for the near cache of every map configured by exact name. Patterns such
-     * as {@code prices-*} are left out: which maps they will match is not known in advance, so
-     * bind those with {@link NearCacheMetrics} once the map is in use.
-     */
-    public List<NearCacheMetrics> nearCacheMetrics(Iterable<Tag> tags) {
-        return nearCaches.entrySet().stream()
-                .filter(entry -> entry.getKey().indexOf('*') < 0)
-                .map(entry -> new NearCacheMetrics(map(entry.getKey()), entry.getValue().inMemoryFormat(), tags))
-                .toList();
     }
 
     /** The underlying Hazelcast client, for everything this class does not wrap. */

@@ -10,7 +10,6 @@ import com.hazelcast.nearcache.NearCacheStats;
 import dev.lattice.testsupport.LocalCluster;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,11 +151,6 @@ class LatticeClientNearCacheTest {
     void nearCacheStats_mapWithoutNearCache_failsNamingMap() {
         assertThatIllegalArgumentException().isThrownBy(() -> client.nearCacheStats("plain"))
                 .withMessageStartingWith("map 'plain' has no near cache on this client");
-    }
-
-    @Test
-    void nearCacheMetrics_skipPatterns() {
-        assertThat(client.nearCacheMetrics(List.of())).hasSize(3);
     }
 
     /** A client keeps a read once its invalidation metadata has arrived; until then reads may all miss. */

@@ -1,15 +1,22 @@
 package dev.lattice.client.autoconfigure;
 
 import dev.lattice.client.LatticeClient;
+import dev.lattice.monitoring.client.ClientConnectionMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Near-cache meters ({@code lattice.client.near.cache.*}) for every map configured by exact name
- * under {@code lattice.client.near-cache}, when the application has a {@link MeterRegistry}.
+ * The client's meters, when the application has a {@link MeterRegistry}: near-cache meters
+ * ({@code lattice.client.near.cache.*}) for every map configured by exact name under
+ * {@code lattice.client.near-cache}, and connection meters ({@code lattice.client.connection.state},
+ * {@code lattice.client.disconnect.events}, {@code lattice.client.reconnect.events}). Operation
+ * latency needs the application to wrap its maps with
+ * {@link dev.lattice.monitoring.client.ClientOperationMetrics#timed}: a Hazelcast client has no
+ * hook through which a starter could time every call.
  */
 @AutoConfiguration(after = LatticeClientAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
@@ -21,5 +28,16 @@ public final class LatticeClientMetricsAutoConfiguration {
     @Bean
     NearCacheMetricsRegistration latticeNearCacheMetrics(LatticeClient latticeClient, MeterRegistry registry) {
         return NearCacheMetricsRegistration.bind(latticeClient, registry);
+    }
+
+    /**
+     * Bound here rather than left to Boot's binder post-processing, like the near-cache meters, so
+     * both appear with the registry this configuration saw; binding twice would do no harm.
+     */
+    @Bean(destroyMethod = "close")
+    ClientConnectionMetrics latticeClientConnectionMetrics(LatticeClient latticeClient, MeterRegistry registry) {
+        ClientConnectionMetrics metrics = new ClientConnectionMetrics(latticeClient.hazelcast(), Tags.empty());
+        metrics.bindTo(registry);
+        return metrics;
     }
 }

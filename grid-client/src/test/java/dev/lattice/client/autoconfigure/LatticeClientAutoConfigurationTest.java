@@ -163,6 +163,18 @@ class LatticeClientAutoConfigurationTest {
                     client.map("prices").get("k");
                     assertThat(registry.get("lattice.client.near.cache.gets").tag("map", "prices")
                             .tag("result", "miss").functionCounter().count()).isEqualTo(1.0);
+                    assertThat(registry.find("lattice.client.near.cache.gets").tag("map", "rates-*").meters()).isEmpty();
+                });
+    }
+
+    @Test
+    void meterRegistry_bindsConnectionMeters() {
+        connected().withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("lattice.client.connection.state").gauge().value()).isEqualTo(1.0);
+                    assertThat(registry.get("lattice.client.reconnect.events").functionCounter().count()).isZero();
+                    assertThat(registry.get("lattice.client.disconnect.events").functionCounter().count()).isZero();
                 });
     }
 
