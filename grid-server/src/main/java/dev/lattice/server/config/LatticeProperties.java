@@ -1,5 +1,6 @@
 package dev.lattice.server.config;
 
+import dev.lattice.server.extensions.ExtensionsProperties;
 import dev.lattice.server.persistence.StoreSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,6 +57,9 @@ public class LatticeProperties implements Validator {
     /** The database behind maps with a {@code store}; embedded PostgreSQL when no URL is set. */
     private final DatasourceProperties datasource = new DatasourceProperties();
 
+    /** Application classes the member can load ({@code lattice.extensions.*}). */
+    private final ExtensionsProperties extensions = new ExtensionsProperties();
+
     /**
      * Maps by name. The name {@code default} configures Hazelcast's default map config, which
      * every map without its own entry inherits. Default: only {@code default}, with the
@@ -84,6 +88,7 @@ public class LatticeProperties implements Validator {
         invalid.wholeSeconds("lattice.shutdown.timeout", properties.shutdown.getTimeout(), 1);
         properties.maps.forEach((name, map) -> map.validate("lattice.maps." + name, invalid));
         properties.maps.forEach((name, map) -> validateStore(name, map.getStore(), invalid));
+        check(invalid, "lattice.extensions.dir", properties.extensions.getDir(), properties.extensions::check);
         if (properties.datasource.getUrl() != null && !properties.datasource.getUrl().isBlank()) {
             // Only the URL's address is echoed: its query string may carry a password.
             String url = properties.datasource.getUrl().replaceFirst("\\?.*", "?...");
@@ -160,6 +165,10 @@ public class LatticeProperties implements Validator {
 
     public InvalidationProperties getInvalidation() {
         return invalidation;
+    }
+
+    public ExtensionsProperties getExtensions() {
+        return extensions;
     }
 
     public Map<String, MapProperties> getMaps() {
