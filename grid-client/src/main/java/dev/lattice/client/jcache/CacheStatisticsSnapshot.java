@@ -27,7 +27,6 @@ public final class CacheStatisticsSnapshot implements DataSerializable {
     public CacheStatisticsSnapshot() {
     }
 
-    @SuppressWarnings("checkstyle:ParameterNumber")
     private CacheStatisticsSnapshot(long hits, long misses, long puts, long removals, long evictions,
                                     long getNanos, long putNanos, long removeNanos) {
         this.hits = hits;

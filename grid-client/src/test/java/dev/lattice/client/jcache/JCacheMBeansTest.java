@@ -167,6 +167,26 @@ class JCacheMBeansTest {
         assertThat(fresh.getCachePuts()).as("what another application still sees").isEqualTo(3L);
     }
 
+    @Test
+    void membersResettingTheirCounters_belowTheClearedBaseline_startTheViewFromZero() {
+        String cacheName = uniqueName();
+        Cache<String, String> cache = client.cacheManager().createCache(cacheName,
+                new MutableConfiguration<String, String>().setStatisticsEnabled(true));
+        ClusterCacheStatistics view = new ClusterCacheStatistics(client.hazelcast(),
+                cache.getCacheManager().unwrap(LatticeCacheManager.class).delegate().getCacheNameWithPrefix(cacheName));
+        cache.put("a", "1");
+        cache.put("b", "2");
+        view.clear();
+
+        // Switching statistics off and on deletes the members' counters (Hazelcast's behaviour).
+        client.cacheManager().enableStatistics(cacheName, false);
+        client.cacheManager().enableStatistics(cacheName, true);
+        cache.put("c", "3");
+
+        assertThat(view.getCachePuts()).isEqualTo(1L);
+        assertThat(view.getCacheRemovals()).isZero();
+    }
+
     private static Set<ObjectName> beansOf(CacheManager manager, String cacheName) throws Exception {
         return SERVER.queryNames(new ObjectName("javax.cache:CacheManager=" + manager.getURI() + ",Cache=" + cacheName + ",*"), null);
     }

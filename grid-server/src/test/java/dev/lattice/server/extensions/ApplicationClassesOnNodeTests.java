@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import javax.cache.Cache;
 import javax.cache.configuration.Factory;
+import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.integration.CacheLoader;
 import org.junit.jupiter.api.AfterAll;
@@ -55,11 +56,25 @@ class ApplicationClassesOnNodeTests {
                             }
                         }
                         """,
+                "com.example.ext.CountryLoader", """
+                        package com.example.ext;
+                        import java.util.HashMap;
+                        import java.util.Map;
+                        public class CountryLoader implements javax.cache.integration.CacheLoader<String, String> {
+                            public String load(String code) { return "country " + code + " from a member"; }
+                            public Map<String, String> loadAll(Iterable<? extends String> codes) {
+                                Map<String, String> all = new HashMap<>();
+                                codes.forEach(code -> all.put(code, load(code)));
+                                return all;
+                            }
+                        }
+                        """,
                 "com.example.ext.GreetingLoaderFactory", """
                         package com.example.ext;
                         import java.util.HashMap;
                         import java.util.Map;
                         import javax.cache.configuration.Factory;
+import javax.cache.configuration.FactoryBuilder;
                         import javax.cache.integration.CacheLoader;
                         public class GreetingLoaderFactory implements Factory<CacheLoader<String, String>> {
                             public CacheLoader<String, String> create() {
@@ -127,6 +142,16 @@ class ApplicationClassesOnNodeTests {
                 new MutableConfiguration<String, String>().setReadThrough(true).setCacheLoaderFactory(loader));
 
         assertThat(greetings.get("bob")).isEqualTo("hello bob from a member");
+    }
+
+    @Test
+    void jcacheLoaderNamedByClass_isInstantiatedByTheMemberFromTheDirectory() {
+        // What the starter's lattice.client.jcache.caches.<name>.loader sends: only the class name.
+        Cache<String, String> countries = client.cacheManager().createCache("countries",
+                new MutableConfiguration<String, String>().setReadThrough(true)
+                        .setCacheLoaderFactory(FactoryBuilder.factoryOf("com.example.ext.CountryLoader")));
+
+        assertThat(countries.get("NL")).isEqualTo("country NL from a member");
     }
 
     @Test
