@@ -1,11 +1,11 @@
 package dev.lattice.client;
 
 import com.hazelcast.cache.HazelcastCachingProvider;
-import com.hazelcast.client.cache.HazelcastClientCachingProvider;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.LocalMapStats;
 import com.hazelcast.nearcache.NearCacheStats;
+import dev.lattice.client.jcache.LatticeCachingProvider;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -51,8 +51,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class LatticeClient implements AutoCloseable {
 
-    /** The JCache provider class for Hazelcast clients, for {@code Caching.getCachingProvider(String)}. */
-    public static final String CACHING_PROVIDER = "com.hazelcast.client.cache.HazelcastClientCachingProvider";
+    /**
+     * The JCache provider class, for {@code Caching.getCachingProvider(String)}: Hazelcast's client
+     * provider plus the JSR-107 MBeans in this JVM ({@link LatticeCachingProvider}).
+     */
+    public static final String CACHING_PROVIDER = "dev.lattice.client.jcache.LatticeCachingProvider";
 
     private static final Logger LOG = LoggerFactory.getLogger(LatticeClient.class);
 
@@ -68,7 +71,7 @@ public final class LatticeClient implements AutoCloseable {
         // An own provider instance, not Caching's shared one: the shared provider keeps one manager
         // per URI and class loader, which would tie every client in this JVM to the first. The
         // default URI and class loader keep cache names unprefixed, so other apps see the same caches.
-        this.cachingProvider = new HazelcastClientCachingProvider();
+        this.cachingProvider = new LatticeCachingProvider(client);
         this.cacheManager = cachingProvider.getCacheManager(cachingProvider.getDefaultURI(),
                 cachingProvider.getDefaultClassLoader(), cachingProperties());
     }

@@ -1,5 +1,6 @@
 package dev.lattice.server.config;
 
+import dev.lattice.server.extensions.ExtensionsProperties;
 import dev.lattice.server.persistence.StoreSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,6 +60,9 @@ public class LatticeProperties implements Validator {
     /** The database behind maps with a {@code store}; embedded PostgreSQL when no URL is set. */
     private final DatasourceProperties datasource = new DatasourceProperties();
 
+    /** Application classes the member can load ({@code lattice.extensions.*}). */
+    private final ExtensionsProperties extensions = new ExtensionsProperties();
+
     /**
      * Maps by name. The name {@code default} configures Hazelcast's default map config, which
      * every map without its own entry inherits. Default: only {@code default}, with the
@@ -89,6 +93,7 @@ public class LatticeProperties implements Validator {
         properties.maps.forEach((name, map) -> map.validate("lattice.maps." + name, invalid));
         properties.maps.forEach((name, map) -> validateStore(name, map.getStore(), invalid));
         invalid.wholeSeconds("lattice.datasource.startup-timeout", properties.datasource.getStartupTimeout(), 0);
+        check(invalid, "lattice.extensions.dir", properties.extensions.getDir(), properties.extensions::check);
         if (properties.datasource.getUrl() != null && !properties.datasource.getUrl().isBlank()) {
             // Only the URL's address is echoed: its query string may carry a password.
             String url = properties.datasource.getUrl().replaceFirst("\\?.*", "?...");
@@ -169,6 +174,10 @@ public class LatticeProperties implements Validator {
 
     public InvalidationProperties getInvalidation() {
         return invalidation;
+    }
+
+    public ExtensionsProperties getExtensions() {
+        return extensions;
     }
 
     public Map<String, MapProperties> getMaps() {
