@@ -3,6 +3,8 @@
 # starts its entrypoint with the image's environment, working directory and (non-root) user, in a
 # private mount namespace with /proc mounted. Network and memory are not isolated, so pass a unique
 # cluster name and free ports. Needs root, util-linux (unshare) and python3.
+# READ_ONLY=1 runs it as the Helm chart does: read-only root filesystem, an empty /tmp, and a
+# writable empty directory as the working directory (the chart's data volume).
 #
 # Usage: run-image-tar.sh grid-server/target/grid-server-image.tar --lattice.cluster-name=check-1 \
 #          --lattice.network.port=39311 --server.port=39312
@@ -41,9 +43,18 @@ while IFS=$'\t' read -r kind value; do
   esac
 done < "$work/plan"
 
-echo "running ${command[*]} $* as $user in $workdir" >&2
+mkdir -p "$work/volume" "$work/tmp"
+chown "$user" "$work/volume"
+chmod 1777 "$work/tmp"
+echo "running ${command[*]} $* as $user in $workdir${READ_ONLY:+ on a read-only root}" >&2
 unshare --mount --fork /bin/sh -c '
-  root="$1"; user="$2"; workdir="$3"; shift 3
+  root="$1"; user="$2"; workdir="$3"; volume="$4"; tmp="$5"; shift 5
+  if [ -n "$READ_ONLY" ]; then
+    mount --bind "$root" "$root" && mount -o remount,bind,ro "$root"
+    mount --bind "$tmp" "$root/tmp"
+    mount --bind "$volume" "$root$workdir"
+  fi
   mount -t proc proc "$root/proc"
   exec chroot --userspec="$user" "$root" /usr/bin/env -i "$@"
-' run "$work/rootfs" "$user" "$workdir" "${env_vars[@]}" /bin/sh -c 'cd "$0" && exec "$@"' "$workdir" "${command[@]}" "$@"
+' run "$work/rootfs" "$user" "$workdir" "$work/volume" "$work/tmp" "${env_vars[@]}" \
+  /bin/sh -c 'cd "$0" && exec "$@"' "$workdir" "${command[@]}" "$@"

@@ -43,7 +43,7 @@ final class GridNodes {
 
     /** Waits until the rendered readiness probe's path answers 200, failing fast (with the log) if the node exits. */
     static void awaitReady(PodProcess node) {
-        String readiness = node.probePath(HelmChart.defaults().render().gridServer().getReadinessProbe());
+        String readiness = node.probePath(node.container().getReadinessProbe());
         try {
             await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250))
                     .failFast("grid-server exited", () -> !node.isAlive())

@@ -113,8 +113,9 @@ final class PodProcess implements AutoCloseable {
         return probe.getHttpGet().getPath();
     }
 
-    int httpPort() {
-        return httpPort;
+    /** The rendered container this process runs. */
+    Container container() {
+        return container;
     }
 
     boolean isAlive() {
