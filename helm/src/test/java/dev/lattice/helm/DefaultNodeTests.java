@@ -37,7 +37,7 @@ class DefaultNodeTests {
     }
 
     @AfterAll
-    void stopNode() throws InterruptedException {
+    void stopNode() {
         if (node != null) {
             node.close();
         }

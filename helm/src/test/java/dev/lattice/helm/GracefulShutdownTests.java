@@ -61,19 +61,15 @@ class GracefulShutdownTests {
                     assertThat(owned).as("partitions the leaving member owns").isPositive();
                     GridNodes.awaitReady(leaving);
 
-                    ProbeWatch watch = ProbeWatch.start(leaving, readiness, liveness);
-                    long sigterm = System.nanoTime();
-                    leaving.sigterm();
-                    boolean exited = leaving.waitFor(Duration.ofSeconds(grace));
-                    Duration shutdown = Duration.ofNanos(System.nanoTime() - sigterm);
-                    List<ProbeWatch.Observation> seen = watch.stop().stream().filter(o -> o.nanoTime() >= sigterm).toList();
+                    Shutdown shutdown = sigterm(leaving, readiness, liveness, Duration.ofSeconds(grace));
                     log.info("SIGTERM to exit of a member owning {} of 271 partitions ({} sessions, {} write-behind orders in the grid): "
-                            + "{} ms; rendered grace period {} s; {} probe rounds", owned, SESSIONS, ORDERS, shutdown.toMillis(), grace, seen.size());
+                            + "{} ms; rendered grace period {} s; {} probe rounds", owned, SESSIONS, ORDERS, shutdown.took().toMillis(), grace,
+                            shutdown.seen().size());
 
-                    assertThat(exited).as("exited within the rendered grace period of %d s; log:\n%s", grace, leaving.logTail()).isTrue();
-                    assertThat(shutdown).isLessThan(Duration.ofSeconds(grace));
+                    assertThat(shutdown.exited()).as("exited within the rendered grace period of %d s; log:\n%s", grace, leaving.logTail()).isTrue();
+                    assertThat(shutdown.took()).isLessThan(Duration.ofSeconds(grace));
                     assertThat(leaving.log()).contains("Shutting down grid member").contains("left the cluster");
-                    assertProbesDuringShutdown(seen);
+                    assertProbesDuringShutdown(shutdown.seen());
 
                     assertThat(sessions.size()).isEqualTo(SESSIONS);
                     for (int i = 0; i < SESSIONS; i += 97) {
@@ -83,6 +79,20 @@ class GracefulShutdownTests {
                     await().atMost(Duration.ofSeconds(30)).until(() -> storedOrders(database) == ORDERS);
                 }
             }
+        }
+    }
+
+    /** What a SIGTERM did: whether the process exited within the wait, how long it took, the probe rounds meanwhile. */
+    private record Shutdown(boolean exited, Duration took, List<ProbeWatch.Observation> seen) {
+    }
+
+    private static Shutdown sigterm(PodProcess node, String readiness, String liveness, Duration wait) throws InterruptedException {
+        try (ProbeWatch watch = ProbeWatch.start(node, readiness, liveness)) {
+            long sigterm = System.nanoTime();
+            node.sigterm();
+            boolean exited = node.waitFor(wait);
+            Duration took = Duration.ofNanos(System.nanoTime() - sigterm);
+            return new Shutdown(exited, took, watch.stop().stream().filter(o -> o.nanoTime() >= sigterm).toList());
         }
     }
 

@@ -2,14 +2,9 @@ package dev.lattice.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.KeyToPath;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,16 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The rendered grid-server container, run as a local process from the packaged grid-server.jar the
@@ -149,13 +140,20 @@ final class PodProcess implements AutoCloseable {
         return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 40), lines.length));
     }
 
+    /** SIGTERM, and SIGKILL if the process has not exited a minute later. */
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -190,38 +188,21 @@ final class PodProcess implements AutoCloseable {
             return this;
         }
 
-        /** Directory standing in for the volume mounted at {@code mountPath}. */
-        Path volumeDir(String mountPath) {
-            return volumes().get(mountPath);
-        }
-
         /**
          * Runs the pod's init containers' commands here, in order, with their mounts pointed at the
          * pod's volume directories and {@code imagePaths} standing in for paths inside their images.
          */
         Builder runInitContainers(Map<String, Path> imagePaths) throws IOException, InterruptedException {
-            Map<String, Path> volumeDirs = new LinkedHashMap<>();
-            chart.gridServer().getVolumeMounts().forEach(mount -> volumeDirs.put(mount.getName(), volumes().get(mount.getMountPath())));
-            for (Container init : chart.statefulSet().getSpec().getTemplate().getSpec().getInitContainers()) {
-                Map<String, Path> paths = new LinkedHashMap<>(imagePaths);
-                for (VolumeMount mount : init.getVolumeMounts()) {
-                    paths.put(mount.getMountPath(), Files.createDirectories(volumeDirs.get(mount.getName())));
-                }
-                UnaryOperator<String> mapped = mountedPaths(paths);
-                Process process = new ProcessBuilder(init.getCommand().stream().map(mapped).toList())
-                        .redirectErrorStream(true).redirectOutput(root.resolve("init-" + init.getName() + ".log").toFile()).start();
-                assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                assertThat(process.exitValue()).as("init container %s: %s", init.getName(), init.getCommand()).isZero();
-            }
+            new PodVolumes(chart, root, secrets).runInitContainers(imagePaths);
             return this;
         }
 
         PodProcess start() throws IOException {
             assertThat(overrides).as("a test member needs its own ports").containsKeys("server.port", "lattice.network.port");
             Container container = chart.gridServer();
-            Map<String, Path> volumes = volumes();
-            UnaryOperator<String> mounted = mountedPaths(volumes);
-            fillVolumes(container, volumes, mounted);
+            PodVolumes volumes = new PodVolumes(chart, root, secrets);
+            volumes.fill();
+            UnaryOperator<String> mounted = volumes.mountedPaths();
 
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -240,61 +221,6 @@ final class PodProcess implements AutoCloseable {
                 builder.environment().put(env.getName(), envValue(env, mounted));
             }
             return new PodProcess(builder.start(), log, container, overrides);
-        }
-
-        private Map<String, Path> volumes() {
-            Map<String, Path> dirs = new LinkedHashMap<>();
-            for (VolumeMount mount : chart.gridServer().getVolumeMounts()) {
-                dirs.put(mount.getMountPath(), root.resolve("volumes").resolve(mount.getName()));
-            }
-            return dirs;
-        }
-
-        /**
-         * Replaces mount paths in a rendered string by their local directories, in one pass (the
-         * local directories themselves live under /tmp, a mount path too) and only whole path
-         * segments, longest first.
-         */
-        private static UnaryOperator<String> mountedPaths(Map<String, Path> volumes) {
-            String alternatives = volumes.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed())
-                    .map(Pattern::quote).collect(Collectors.joining("|"));
-            Pattern mountPath = Pattern.compile("(?<![\\w./-])(" + alternatives + ")(?![\\w.-])");
-            return text -> mountPath.matcher(text)
-                    .replaceAll(match -> Matcher.quoteReplacement(volumes.get(match.group(1)).toString()));
-        }
-
-        private void fillVolumes(Container container, Map<String, Path> dirs, UnaryOperator<String> mounted) throws IOException {
-            PodSpec pod = chart.statefulSet().getSpec().getTemplate().getSpec();
-            for (VolumeMount mount : container.getVolumeMounts()) {
-                Path dir = Files.createDirectories(dirs.get(mount.getMountPath()));
-                Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElse(null);
-                if (volume == null) {
-                    // A volumeClaimTemplate: an empty claim on first start.
-                    assertThat(chart.statefulSet().getSpec().getVolumeClaimTemplates())
-                            .anyMatch(claim -> claim.getMetadata().getName().equals(mount.getName()));
-                } else if (volume.getConfigMap() != null) {
-                    ConfigMap configMap = chart.get(ConfigMap.class, volume.getConfigMap().getName());
-                    write(dir, configMap.getData(), volume.getConfigMap().getItems(), mounted);
-                } else if (volume.getSecret() != null) {
-                    Map<String, String> data = secrets.get(volume.getSecret().getSecretName());
-                    assertThat(data).as("content of Secret %s", volume.getSecret().getSecretName()).isNotNull();
-                    write(dir, data, volume.getSecret().getItems(), UnaryOperator.identity());
-                }
-            }
-        }
-
-        private static void write(Path dir, Map<String, String> data, List<KeyToPath> items, UnaryOperator<String> content)
-                throws IOException {
-            if (items == null || items.isEmpty()) {
-                for (Map.Entry<String, String> entry : data.entrySet()) {
-                    Files.writeString(dir.resolve(entry.getKey()), content.apply(entry.getValue()));
-                }
-                return;
-            }
-            for (KeyToPath item : items) {
-                assertThat(data).as("key %s", item.getKey()).containsKey(item.getKey());
-                Files.writeString(dir.resolve(item.getPath()), content.apply(data.get(item.getKey())));
-            }
         }
 
         private String envValue(EnvVar env, UnaryOperator<String> mounted) {

@@ -31,14 +31,18 @@ final class ProbeWatch implements AutoCloseable {
     }
 
     /** Stops watching and returns every observation, oldest first. */
-    List<Observation> stop() throws InterruptedException {
+    List<Observation> stop() {
         running = false;
-        thread.join(10_000);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return List.copyOf(observations);
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stop();
     }
 }
