@@ -1,0 +1,232 @@
+package dev.lattice.helm;
+
+import static dev.lattice.helm.ChartRenderingTests.containerPort;
+import static dev.lattice.helm.ChartRenderingTests.mount;
+import static dev.lattice.helm.ChartRenderingTests.mountOfVolume;
+import static dev.lattice.helm.ChartRenderingTests.volume;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Optional objects appear only when enabled, and each one fits the rest of the release. */
+class ChartFeaturesTests {
+
+    private static final Path FILES = HelmChart.DIR.resolve("files");
+
+    @Test
+    void optionalObjects_areOffByDefault() {
+        RenderedChart chart = HelmChart.defaults().render();
+
+        assertThat(chart.all(NetworkPolicy.class)).isEmpty();
+        assertThat(chart.all("ServiceMonitor")).isEmpty();
+        assertThat(chart.all("PrometheusRule")).isEmpty();
+        assertThat(chart.find(ConfigMap.class, HelmChart.FULLNAME + "-dashboards")).isEmpty();
+        assertThat(chart.config().get("lattice.extensions")).isNull();
+        assertThat(chart.statefulSet().getSpec().getTemplate().getSpec().getInitContainers()).isEmpty();
+    }
+
+    @Test
+    void prometheusRule_carriesEveryRuleGroupOfTheMonitoringFiles() throws IOException {
+        RenderedChart chart = HelmChart.scenario(HelmChart.scenario("all-features")).render();
+
+        GenericKubernetesResource rule = chart.all("PrometheusRule").get(0);
+        assertThat(rule.getMetadata().getLabels()).containsEntry("release", "prometheus");
+        assertThat(rule.<Object>get("spec", "groups")).isEqualTo(ruleGroupsOfFiles());
+        assertThat(ruleGroupsOfFiles()).isNotEmpty();
+    }
+
+    @Test
+    void dashboardsConfigMap_carriesEveryDashboardFile_withTheSidecarLabel() throws IOException {
+        RenderedChart chart = HelmChart.scenario(HelmChart.scenario("all-features")).render();
+
+        ConfigMap dashboards = chart.get(ConfigMap.class, HelmChart.FULLNAME + "-dashboards");
+        assertThat(dashboards.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        assertThat(dashboards.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Lattice");
+        try (Stream<Path> files = Files.list(FILES.resolve("grafana"))) {
+            List<Path> json = files.toList();
+            assertThat(dashboards.getData()).hasSize(json.size());
+            for (Path file : json) {
+                assertThat(dashboards.getData().get(file.getFileName().toString())).isEqualTo(Files.readString(file).strip());
+                RenderedChart.YAML.readTree(dashboards.getData().get(file.getFileName().toString())); // still valid JSON
+            }
+        }
+        int bytes = dashboards.getData().values().stream().mapToInt(String::length).sum();
+        assertThat(bytes).as("a ConfigMap holds at most 1 MiB").isLessThan(1024 * 1024);
+    }
+
+    @Test
+    void serviceMonitor_scrapesThePrometheusEndpointOfEveryMember() {
+        RenderedChart chart = HelmChart.scenario(HelmChart.scenario("all-features")).render();
+
+        GenericKubernetesResource monitor = chart.all("ServiceMonitor").get(0);
+        @SuppressWarnings("unchecked")
+        Map<String, String> selected = (Map<String, String>) monitor.get("spec", "selector", "matchLabels");
+        Service headless = chart.get(Service.class, HelmChart.FULLNAME + "-headless");
+        assertThat(headless.getMetadata().getLabels()).as("the ServiceMonitor selects the headless service (all members)")
+                .containsAllEntriesOf(selected);
+        assertThat(chart.all(Service.class)).filteredOn(s -> s.getMetadata().getLabels().entrySet().containsAll(selected.entrySet()))
+                .hasSize(1);
+        assertThat(monitor.<Object>get("spec", "endpoints", 0, "port")).isEqualTo("http");
+        assertThat(headless.getSpec().getPorts()).anyMatch(port -> port.getName().equals("http"));
+        assertThat(monitor.<Object>get("spec", "endpoints", 0, "path")).isEqualTo("/actuator/prometheus");
+    }
+
+    @Test
+    void networkPolicy_admitsTheMemberPortOnlyFromMembersAndLabelledClients() {
+        RenderedChart chart = HelmChart.scenario(HelmChart.scenario("all-features")).render();
+        Map<String, String> podLabels = chart.statefulSet().getSpec().getTemplate().getMetadata().getLabels();
+
+        NetworkPolicy policy = chart.all(NetworkPolicy.class).get(0);
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        NetworkPolicyIngressRule memberRule = rule(policy, "member");
+        assertThat(memberRule.getFrom()).hasSize(2);
+        assertThat(podLabels).as("members reach each other").containsAllEntriesOf(memberRule.getFrom().get(0).getPodSelector().getMatchLabels());
+        assertThat(memberRule.getFrom().get(0).getNamespaceSelector()).as("members: this namespace").isNull();
+        assertThat(memberRule.getFrom().get(1).getPodSelector().getMatchLabels()).containsExactly(Map.entry("lattice.dev/client", "true"));
+        assertThat(memberRule.getFrom().get(1).getNamespaceSelector().getMatchLabels()).containsEntry("lattice.dev/clients", "allowed");
+        assertThat(rule(policy, "http").getFrom()).as("probes and scrapes from anywhere").isNullOrEmpty();
+        assertThat(containerPort(chart.gridServer(), "member")).isEqualTo(5701);
+    }
+
+    @Test
+    void externalDatabase_passwordComesFromTheSecretAsAFile_andNoEmbeddedStorageIsCreated() {
+        RenderedChart chart = HelmChart.scenario(HelmChart.scenario("external-database")).render();
+        GridConfig config = chart.config();
+        Container container = chart.gridServer();
+
+        assertThat(config.string("lattice.datasource.url")).isEqualTo("jdbc:postgresql://postgres.db.svc.cluster.local:5432/lattice");
+        assertThat(config.string("lattice.datasource.user")).isEqualTo("lattice");
+        assertThat(config.get("lattice.datasource.password")).isNull();
+        assertThat(config.get("lattice.datasource.embedded")).isNull();
+        String passwordFile = config.string("lattice.datasource.password-file");
+        var secretMount = mountOfVolume(container, "database-password");
+        assertThat(passwordFile).isEqualTo(secretMount.getMountPath() + "/password");
+        var secret = volume(chart, "database-password").getSecret();
+        assertThat(secret.getSecretName()).isEqualTo("lattice-db");
+        assertThat(secret.getItems()).singleElement().satisfies(item -> {
+            assertThat(item.getKey()).isEqualTo("password");
+            assertThat(item.getPath()).isEqualTo("password");
+        });
+        assertThat(chart.statefulSet().getSpec().getVolumeClaimTemplates()).isEmpty();
+        assertThat(volume(chart, "data")).isNull();
+        assertThat(String.join("\n", chart.objects().stream().map(Object::toString).toList())).doesNotContain("secret-password");
+    }
+
+    @Test
+    void embeddedDatabase_keepsItsFilesOnAClaimPerPod() {
+        RenderedChart chart = HelmChart.defaults().render();
+
+        String dataDir = chart.config().string("lattice.datasource.embedded.data-dir");
+        var claim = chart.statefulSet().getSpec().getVolumeClaimTemplates();
+        assertThat(claim).singleElement().satisfies(c -> assertThat(c.getMetadata().getName()).isEqualTo("data"));
+        assertThat(dataDir).startsWith(mountOfVolume(chart.gridServer(), "data").getMountPath() + "/");
+        assertThat(chart.config().get("lattice.datasource.url")).isNull();
+    }
+
+    @Test
+    void embeddedDatabase_withoutPersistence_usesAnEmptyDir() {
+        RenderedChart chart = HelmChart.defaults().set("database.embedded.persistence.enabled", false).render();
+
+        assertThat(chart.statefulSet().getSpec().getVolumeClaimTemplates()).isEmpty();
+        assertThat(volume(chart, "data").getEmptyDir()).isNotNull();
+    }
+
+    @Test
+    void extensionsFromAnImage_areCopiedIntoTheDirectoryGridServerReads() {
+        RenderedChart chart = HelmChart.scenario(HelmChart.scenario("extensions")).render();
+        String dir = chart.config().string("lattice.extensions.dir");
+
+        var init = chart.statefulSet().getSpec().getTemplate().getSpec().getInitContainers();
+        assertThat(init).singleElement().satisfies(copy -> {
+            assertThat(copy.getImage()).isEqualTo("registry.example.com/orders/grid-extensions:1.4.2");
+            String target = mountOfVolume(copy, "extensions").getMountPath();
+            assertThat(copy.getCommand()).containsExactly("cp", "-R", "/extensions/.", target + "/");
+            assertThat(copy.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        });
+        assertThat(dir).isEqualTo("/opt/lattice/extensions");
+        assertThat(mount(chart.gridServer(), dir).getName()).isEqualTo("extensions");
+        assertThat(mount(chart.gridServer(), dir).getReadOnly()).isTrue();
+        assertThat(volume(chart, "extensions").getEmptyDir()).isNotNull();
+    }
+
+    @Test
+    void extensionsFromAnExistingVolume_areMountedReadOnly() {
+        RenderedChart chart = HelmChart.defaults().set("extensions.enabled", true)
+                .set("extensions.volume.persistentVolumeClaim.claimName", "app-jars").render();
+
+        assertThat(volume(chart, "extensions").getPersistentVolumeClaim().getClaimName()).isEqualTo("app-jars");
+        assertThat(mount(chart.gridServer(), chart.config().string("lattice.extensions.dir")).getReadOnly()).isTrue();
+        assertThat(chart.statefulSet().getSpec().getTemplate().getSpec().getInitContainers()).isEmpty();
+    }
+
+    @Test
+    void helmTestScript_asksEveryPodByItsStableDnsName() {
+        RenderedChart chart = HelmChart.scenario(HelmChart.scenario("external-database")).render();
+
+        String script = chart.get(ConfigMap.class, HelmChart.FULLNAME + "-tests").getData().get("cluster-size.sh");
+        assertThat(script).contains("expected=\"${EXPECTED_MEMBERS:-3}\"");
+        for (int i = 0; i < 3; i++) {
+            assertThat(script).contains("http://" + HelmChart.FULLNAME + "-" + i + "." + HelmChart.FULLNAME
+                    + "-headless:8080/actuator/health/readiness");
+        }
+        assertThat(script).doesNotContain(HelmChart.FULLNAME + "-3.");
+    }
+
+    @Test
+    void everyValue_isCommented() throws IOException {
+        List<String> uncommented = new ArrayList<>();
+        List<String> lines = Files.readAllLines(HelmChart.DIR.resolve("values.yaml"));
+        // indentation -> whether the key that opened that level was commented
+        List<Integer> indents = new ArrayList<>();
+        List<Boolean> commented = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!line.matches("\\s*[A-Za-z0-9_.\"-]+:.*")) {
+                continue;
+            }
+            int indent = line.length() - line.stripLeading().length();
+            while (!indents.isEmpty() && indents.get(indents.size() - 1) >= indent) {
+                indents.remove(indents.size() - 1);
+                commented.remove(commented.size() - 1);
+            }
+            boolean own = i > 0 && lines.get(i - 1).strip().startsWith("#");
+            boolean inherited = commented.contains(true);
+            if (!own && !inherited && !line.strip().endsWith(":")) {
+                uncommented.add((i + 1) + ": " + line.strip());
+            }
+            indents.add(indent);
+            commented.add(own || inherited);
+        }
+        assertThat(uncommented).as("values without a comment (on them or on an enclosing key)").isEmpty();
+    }
+
+    private static NetworkPolicyIngressRule rule(NetworkPolicy policy, String port) {
+        return policy.getSpec().getIngress().stream()
+                .filter(rule -> rule.getPorts().stream().anyMatch(p -> port.equals(p.getPort().getStrVal())))
+                .findFirst().orElseThrow(() -> new AssertionError("no ingress rule for port " + port));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> ruleGroupsOfFiles() throws IOException {
+        List<Object> groups = new ArrayList<>();
+        try (Stream<Path> files = Files.list(FILES.resolve("prometheus"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                groups.addAll((List<Object>) RenderedChart.YAML.readValue(file.toFile(), Map.class).get("groups"));
+            }
+        }
+        return groups;
+    }
+}
