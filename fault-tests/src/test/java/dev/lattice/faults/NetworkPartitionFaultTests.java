@@ -23,7 +23,7 @@ class NetworkPartitionFaultTests {
     void partitionTwoAgainstOne_theMinorityRefusesWrites_andAfterHealingNothingAcknowledgedIsLost() {
         assumeTrue(IsolatedHosts.available(), "network namespaces need root and iproute2");
         try (IsolatedHosts hosts = IsolatedHosts.create(3);
-             Scenario s = Scenario.start("network partition 2|1", 3, Scenario.seed(), hosts)) {
+             Scenario s = Scenario.start("network partition 2 vs 1", 3, Scenario.seed(), hosts)) {
             s.startLoad();
             Scenario.hold(Duration.ofSeconds(3));
             hosts.partition(Set.of(0, 1), Set.of(2));

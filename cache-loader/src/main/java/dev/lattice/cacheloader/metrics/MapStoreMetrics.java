@@ -56,6 +56,13 @@ public final class MapStoreMetrics implements AutoCloseable {
     public MapStoreMetrics(MeterRegistry registry, String map) {
         this.registry = registry;
         this.map = map;
+        // Counted events are rare; registered at 0 up front, so Prometheus' increase() sees the first one.
+        retries();
+        deadLetters();
+        databaseErrors("entry_rejected");
+        databaseErrors("database_failed");
+        fencedCounter();
+        spooledCounter();
     }
 
     /** Records one database call of {@code entries} entries that took {@code nanos}. */
@@ -72,19 +79,31 @@ public final class MapStoreMetrics implements AutoCloseable {
     }
 
     public void retried() {
-        track(Counter.builder(RETRIES).description("Write rounds that failed because of the database and stay queued")
-                .tag("map", map).register(registry)).increment();
+        retries().increment();
+    }
+
+    private Counter retries() {
+        return track(Counter.builder(RETRIES).description("Write rounds that failed because of the database and stay queued")
+                .tag("map", map).register(registry));
     }
 
     public void deadLettered() {
-        track(Counter.builder(DEAD_LETTERS).description("Entries moved to the dead-letter table").baseUnit("entries")
-                .tag("map", map).register(registry)).increment();
+        deadLetters().increment();
+    }
+
+    private Counter deadLetters() {
+        return track(Counter.builder(DEAD_LETTERS).description("Entries moved to the dead-letter table").baseUnit("entries")
+                .tag("map", map).register(registry));
     }
 
     /** {@code kind} is {@code entry_rejected} or {@code database_failed}. */
     public void databaseError(String kind) {
-        track(Counter.builder(DATABASE_ERRORS).description("Failed database calls").tags("map", map, "kind", kind)
-                .register(registry)).increment();
+        databaseErrors(kind).increment();
+    }
+
+    private Counter databaseErrors(String kind) {
+        return track(Counter.builder(DATABASE_ERRORS).description("Failed database calls").tags("map", map, "kind", kind)
+                .register(registry));
     }
 
     /** Publishes the write-behind gauges; the suppliers are read at each scrape. */
@@ -99,13 +118,21 @@ public final class MapStoreMetrics implements AutoCloseable {
     }
 
     public void fenced() {
-        track(Counter.builder(FENCED).description("Partitions found owned by another member when this member wanted to write them")
-                .baseUnit("partitions").tag("map", map).register(registry)).increment();
+        fencedCounter().increment();
+    }
+
+    private Counter fencedCounter() {
+        return track(Counter.builder(FENCED).description("Partitions found owned by another member when this member wanted to write them")
+                .baseUnit("partitions").tag("map", map).register(registry));
     }
 
     public void spooled(int entries) {
-        track(Counter.builder(SPOOLED).description("Writes saved to the node's disk at shutdown while the database was unreachable")
-                .baseUnit("entries").tag("map", map).register(registry)).increment(entries);
+        spooledCounter().increment(entries);
+    }
+
+    private Counter spooledCounter() {
+        return track(Counter.builder(SPOOLED).description("Writes saved to the node's disk at shutdown while the database was unreachable")
+                .baseUnit("entries").tag("map", map).register(registry));
     }
 
     private <M extends Meter> M track(M meter) {

@@ -43,21 +43,6 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrometheusLiveTests {
 
-    /**
-     * Meters the dashboards use that this live grid does not serve yet. The {@code database}
-     * health contributor (hence {@code lattice_health_state{check="database"}}) is being added to
-     * grid-server. The loader registers its fenced and spooled counters at the first fenced
-     * partition or spooled write, neither of which happens here, and
-     * {@code MapStoreMetrics.retried()} has no caller since the write-behind rework, so
-     * {@code lattice.mapstore.retries} never appears. Queries naming them must parse but need not
-     * return data; once one does, the test fails until it is removed from here.
-     */
-    static final Set<String> PENDING_METERS = Set.of(
-            "check=\"database\"",
-            "lattice_mapstore_retries_total",
-            "lattice_mapstore_fenced_partitions_total",
-            "lattice_mapstore_spooled_entries_total");
-
     private static final String TEST_FOR = "10s";
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((?:(.*),\\s*)?(\\w+)\\)");
     private static final Duration DATA_WAIT = Duration.ofSeconds(90);
@@ -137,16 +122,11 @@ class PrometheusLiveTests {
     @Order(1)
     void everyDashboardPanelQuery_parsesAndReturnsData() throws IOException {
         Map<String, String> waiting = new LinkedHashMap<>();
-        List<String> pending = new ArrayList<>();
         for (MonitoringFiles.Dashboard dashboard : MonitoringFiles.dashboards()) {
             for (String query : dashboard.queries()) {
                 String promql = dashboard.resolve(query);
                 prometheus.query(promql); // throws unless it parses and evaluates
-                if (PENDING_METERS.stream().anyMatch(query::contains)) {
-                    pending.add(promql);
-                } else {
-                    waiting.put(promql, dashboard.uid());
-                }
+                waiting.put(promql, dashboard.uid());
             }
         }
         assertThat(waiting).hasSizeGreaterThan(40);
@@ -155,8 +135,6 @@ class PrometheusLiveTests {
             waiting.keySet().removeIf(promql -> !prometheus.query(promql).get("result").isEmpty());
             assertThat(waiting).as("panel queries without data (query -> dashboard)").isEmpty();
         });
-        assertThat(pending).as("pending queries that now return data: remove their meter from PENDING_METERS")
-                .allSatisfy(promql -> assertThat(prometheus.query(promql).get("result")).as(promql).isEmpty());
     }
 
     @Test
