@@ -71,7 +71,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         }
         this.table = table;
         this.environment = environment;
-        this.loader = new JdbcMapLoader(table);
+        this.loader = new JdbcMapLoader(table, instance -> WriteBehind.ownership(instance, table.mapName()));
         Fence fence = new Fence(table.mapName(), table.metrics());
         this.writer = new TableWriter(table, fence, environment.minimumClusterSize());
         this.deadLetters = new DeadLetters(table);
@@ -91,6 +91,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
 
     @Override
     public void init(HazelcastInstance instance, Properties properties, String mapName) {
+        loader.init(instance, properties, mapName);
         ownership = WriteBehind.ownership(instance, mapName);
         if (!writeBehind()) {
             return;
@@ -249,7 +250,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
                     + (writeBehind() ? "stay queued and will be retried" : "not written");
         }
         if (firstError != null) {
-            return "map '" + mapName + "': the database rejected key " + MapTable.describeKey(firstRejected)
+            return "map '" + mapName + "': rejected key " + MapTable.describeKey(firstRejected)
                     + (count > 1 ? " and " + (count - 1) + " other(s)" : "") + " (" + FailureClassifier.describeSafely(firstError)
                     + ")" + (writeBehind() ? "; they stay queued" : "; not written");
         }

@@ -13,6 +13,7 @@ import dev.lattice.cacheloader.jdbc.JdbcMapLoader;
 import dev.lattice.cacheloader.jdbc.MapTable;
 import dev.lattice.cacheloader.metrics.MapStoreMetrics;
 import dev.lattice.cacheloader.schema.TableSchema;
+import dev.lattice.cacheloader.writebehind.WriteBehind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Objects;
@@ -51,7 +52,7 @@ public final class LatticeMapStores {
         MapTable table = new MapTable(mapName, settings, environment.dataSource(), new MapStoreMetrics(environment.registry(), mapName));
         Object implementation;
         if (settings.mode() == StoreMode.READ_THROUGH) {
-            implementation = new JdbcMapLoader(table);
+            implementation = new JdbcMapLoader(table, instance -> WriteBehind.ownership(instance, mapName));
         } else {
             JdbcMapStore store = new JdbcMapStore(table, environment);
             store.replaySpool();

@@ -47,7 +47,6 @@ class EagerLoadTest {
                 assertThat(items.get("item-77777").toString()).isEqualTo("{\"n\": 77777}");
                 assertThat(registry.get(MapStoreMetrics.BATCH_SIZE).tags("map", "items", "operation", "load").summary().max())
                         .as("values are loaded in batches, not one query per key").isGreaterThan(100);
-                assertThat(took).isLessThan(Duration.ofSeconds(90));
             }
         }
     }

@@ -50,18 +50,18 @@ public enum KeyType {
     }
 
     /**
-     * The key as the JDBC driver should bind it.
+     * The key as the JDBC driver should bind it. Only the declared Java type is accepted: an
+     * {@code Integer} in a {@code LONG} map would be stored as a row, but read back as a {@code Long},
+     * which Hazelcast puts in another partition, so the map would hold the key twice.
      *
      * @throws IllegalArgumentException naming the expected and the actual type when the key does not fit
      */
     public Object toJdbc(Object key) {
-        if (this == LONG && (key instanceof Integer || key instanceof Short || key instanceof Byte)) {
-            return ((Number) key).longValue();
-        }
         if (javaType.isInstance(key)) {
             return key;
         }
-        throw new IllegalArgumentException("key type " + name() + " expects " + javaType.getName() + " keys; got "
-                + (key == null ? "null" : key.getClass().getName()));
+        throw new IllegalArgumentException("key type " + name() + " expects " + javaType.getName() + " keys, got "
+                + (key == null ? "null" : key.getClass().getName()) + ": use " + javaType.getSimpleName()
+                + " keys, the type the table's rows are read back as");
     }
 }

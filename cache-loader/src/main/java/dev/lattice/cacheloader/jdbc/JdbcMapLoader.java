@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Read-through from a PostgreSQL table: {@code load}, {@code loadAll} in batches of
@@ -29,10 +30,19 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
     static final int KEY_FETCH_SIZE = 10_000;
 
     private final MapTable table;
+    private final Function<HazelcastInstance, Ownership> ownershipOf;
+    private final EagerPrefetch prefetch;
     private final AtomicLong loadFailures = new AtomicLong();
+    private volatile Ownership ownership;
 
-    public JdbcMapLoader(MapTable table) {
+    /**
+     * @param ownershipOf what a member believes about partition ownership; an eager map's loads are
+     *                    served from one scan of the partitions this member owns
+     */
+    public JdbcMapLoader(MapTable table, Function<HazelcastInstance, Ownership> ownershipOf) {
         this.table = table;
+        this.ownershipOf = ownershipOf;
+        this.prefetch = table.settings().initialLoad() == InitialLoad.EAGER ? new EagerPrefetch(table) : null;
     }
 
     @Override
@@ -58,6 +68,18 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
     @Override
     public Map<Object, Object> loadAll(Collection<Object> keys) {
         Map<Object, Object> result = new HashMap<>(keys.size() * 2);
+        Ownership view = ownership;
+        if (prefetch != null && view != null && !keys.isEmpty()) {
+            List<Object> rest = new ArrayList<>(keys);
+            long start = System.nanoTime();
+            try {
+                prefetch.serve(rest, result, view::partitionOf, view::owns);
+            } catch (SQLException e) {
+                throw loadFailed(start, e, keys.size());
+            }
+            table.metrics().record(Operation.LOAD, System.nanoTime() - start, result.size(), true);
+            keys = rest;
+        }
         int batchSize = table.settings().loadBatchSize();
         List<Object> batch = new ArrayList<>(Math.min(keys.size(), batchSize));
         for (Object key : keys) {
@@ -158,7 +180,8 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
 
     @Override
     public void init(HazelcastInstance hazelcastInstance, Properties properties, String name) {
-        // Nothing to open: the pool is owned by whoever created it (see LatticeMapStores).
+        // The pool is owned by whoever created it (see LatticeMapStores); only the member's view is needed.
+        ownership = ownershipOf.apply(hazelcastInstance);
     }
 
     /** Removes this map's meters; the pool stays open because other maps may share it. */

@@ -49,14 +49,11 @@ final class ValueCodec {
             case TEXT:
                 return expect(value, CharSequence.class).toString();
             case LONG:
-                if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-                    return ((Number) value).longValue();
-                }
                 return expect(value, Long.class);
             case INTEGER:
                 return expect(value, Integer.class);
             case DOUBLE:
-                return value instanceof Float ? (Object) ((Float) value).doubleValue() : expect(value, Double.class);
+                return expect(value, Double.class);
             case BOOLEAN:
                 return expect(value, Boolean.class);
             case DECIMAL:
@@ -70,10 +67,11 @@ final class ValueCodec {
         }
     }
 
+    /** Only the declared type: a value read back from the table comes back as that type, never another. */
     private <T> T expect(Object value, Class<T> javaType) {
         if (!javaType.isInstance(value)) {
-            throw new EntryRejectedException("value type " + type + " expects " + javaType.getName() + " values; got "
-                    + value.getClass().getName(), null);
+            throw new EntryRejectedException("value type " + type + " expects " + javaType.getName() + " values, got "
+                    + value.getClass().getName() + ": the table reads them back as " + javaType.getSimpleName(), null);
         }
         return javaType.cast(value);
     }
