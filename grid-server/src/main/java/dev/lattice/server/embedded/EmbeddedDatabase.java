@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -45,11 +44,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final Path dataDirectory;
     private final ServerProcess server;
+    private final EmbeddedCredentials credentials;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory, ServerProcess server) {
         this.postgres = postgres;
         this.dataDirectory = dataDirectory;
         this.server = server;
+        this.credentials = EmbeddedCredentials.ensure(dataDirectory, server.port());
     }
 
     /**
@@ -90,6 +91,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (port > 0) {
             builder.setPort(port);
         }
+        String admin = EmbeddedCredentials.adminPassword(dir);
+        if (admin != null) {
+            // The library checks the server is up by logging in as the superuser.
+            builder.setConnectConfig("password", admin);
+        }
         EmbeddedPostgres postgres = builder.start();
         ServerProcess server = ServerProcess.runningIn(dir)
                 .orElseThrow(() -> new IllegalStateException("embedded PostgreSQL started but wrote no postmaster.pid in " + dir));
@@ -110,14 +116,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return postgres != null;
     }
 
-    /** JDBC URL of the {@code postgres} database, user {@code postgres}, no password (trust on loopback). */
+    /** JDBC URL of the database the nodes use; connect as {@link #user()} with {@link #password()}. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port() + "/postgres";
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + EmbeddedCredentials.DATABASE;
+    }
+
+    /** The non-superuser role the nodes connect as; it owns the tables. */
+    public String user() {
+        return EmbeddedCredentials.ROLE;
+    }
+
+    /** The role's generated password, kept in the data directory, readable by this OS user only. */
+    public String password() {
+        return credentials.password();
     }
 
     /** Settings for {@link dev.lattice.cacheloader.LatticeMapStores#dataSource} pointing here. */
     public DataSourceSettings dataSourceSettings(int poolSize) {
-        return DataSourceSettings.builder().url(jdbcUrl()).user("postgres").poolSize(poolSize).build();
+        return DataSourceSettings.builder().url(jdbcUrl()).user(user()).password(password()).poolSize(poolSize).build();
     }
 
     /**
@@ -154,7 +170,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private int otherConnections() {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl(), "postgres", null);
+        try (Connection connection = EmbeddedCredentials.connect(port(), user(), password());
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity "
                      + "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {

@@ -1,21 +1,26 @@
 package dev.lattice.server.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lattice.cacheloader.LatticeMapStores;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
-import dev.lattice.cacheloader.LatticeMapStores;
 import dev.lattice.testsupport.LocalCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +54,7 @@ class EmbeddedDatabaseTest {
     @Test
     void embeddedDatabase_commitsDurably_unlikeATestDatabase(@TempDir Path dir) throws Exception {
         try (EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("data/postgres"), 0);
-             Connection connection = DriverManager.getConnection(database.jdbcUrl(), "postgres", null)) {
+             Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password())) {
             for (String setting : new String[] {"fsync", "synchronous_commit", "full_page_writes"}) {
                 try (java.sql.ResultSet rs = connection.createStatement().executeQuery("SHOW " + setting)) {
                     rs.next();
@@ -70,7 +75,7 @@ class EmbeddedDatabaseTest {
             assertThat(second.startedHere()).isFalse();
             assertThat(second.port()).isEqualTo(first.port());
 
-            try (Connection secondNodesConnection = DriverManager.getConnection(second.jdbcUrl(), "postgres", null)) {
+            try (Connection secondNodesConnection = DriverManager.getConnection(second.jdbcUrl(), second.user(), second.password())) {
                 secondNodesConnection.createStatement().execute("CREATE TABLE shared (id int PRIMARY KEY)");
                 // The node that started the server leaves first: the other one still uses it.
                 first.close();
@@ -82,6 +87,33 @@ class EmbeddedDatabaseTest {
             assertThat(data.resolve("postmaster.pid")).doesNotExist();
         } finally {
             ProcessHandle.of(postmaster).ifPresent(ProcessHandle::destroy);
+        }
+    }
+
+    @Test
+    void embeddedDatabase_refusesConnectionsWithoutThePassword_andNodesAreNoSuperuser(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data/postgres");
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(data, 0)) {
+            String url = database.jdbcUrl();
+            assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", null)).as("superuser without a password")
+                    .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> DriverManager.getConnection(url, database.user(), null)).as("node role without a password")
+                    .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> DriverManager.getConnection(url, database.user(), "wrong")).isInstanceOf(SQLException.class);
+            try (Connection node = DriverManager.getConnection(url, database.user(), database.password());
+                 ResultSet rs = node.createStatement().executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).as("the nodes' role is a superuser").isFalse();
+            }
+            for (String file : List.of(".lattice-password", ".lattice-admin-password")) {
+                assertThat(Files.getPosixFilePermissions(data.resolve(file))).as(file)
+                        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            }
+        }
+        // And after a restart, with the passwords from the files.
+        try (EmbeddedDatabase again = EmbeddedDatabase.start(data, 0);
+             Connection node = DriverManager.getConnection(again.jdbcUrl(), again.user(), again.password())) {
+            assertThat(node.isValid(2)).isTrue();
         }
     }
 

@@ -46,13 +46,16 @@ class TwoNodesOnOneMachineTests {
                 (i % 2 == 0 ? first : second).member().<String, String>getMap("records").set("key-" + i, "value-" + i);
             }
             int port = Integer.parseInt(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(3).trim());
-            await().atMost(Duration.ofSeconds(30)).until(() -> rows(port) == 200);
+            String password = Files.readString(dataDir.resolve(".lattice-password")).trim();
+            await().atMost(Duration.ofSeconds(30)).until(() -> rows(port, password) == 200);
         }
         assertThat(dataDir.resolve("postmaster.pid")).as("the last node stopped the shared database").doesNotExist();
     }
 
-    private static int rows(int port) throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", null);
+    /** Counted as the nodes' role, with the password the first node generated into the data directory. */
+    private static int rows(int port, String password) throws Exception {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "lattice",
+                password);
              ResultSet rs = connection.createStatement().executeQuery("SELECT count(*) FROM records")) {
             rs.next();
             return rs.getInt(1);
