@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 class DatabaseOutageFaultTests {
 
     @Test
+    @Tag("long")
     void databaseOutageUnderLoad_everyAcknowledgedWriteReachesTheTableOnceItIsBack() throws Exception {
         // 10 s in the short run, 30 s with -Pfaults-long (whose load is 60 s).
         Duration outage = Scenario.load().compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : Duration.ofSeconds(10);

@@ -3,6 +3,7 @@ package dev.lattice.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -49,6 +50,7 @@ class MemberCrashFaultTests {
     }
 
     @Test
+    @Tag("long")
     void connectionsTerminatedByTheServerThenKillMinus9_everyAcknowledgedWriteReachesTheTable() throws Exception {
         for (int run = 0; run < Scenario.runs(); run++) {
             try (Scenario s = Scenario.start("connections terminated, then kill -9", 3, Scenario.seed() + run)) {

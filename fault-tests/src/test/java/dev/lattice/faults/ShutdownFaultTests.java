@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -67,6 +68,7 @@ class ShutdownFaultTests {
     }
 
     @Test
+    @Tag("long")
     void clusterShrunkToTwoAndGrownBackToThree_losesNothing() {
         try (Scenario s = Scenario.start("graceful 3 -> 2 -> 3", 3, Scenario.seed())) {
             s.startLoad();

@@ -7,6 +7,11 @@ import dev.lattice.server.GridNode;
 import dev.lattice.server.GridServerApplication;
 import dev.lattice.testsupport.FreePorts;
 import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +41,13 @@ class SigtermShutdownTests {
         String noBackups = "--lattice.maps.orders.backup-count=0";
         try (GridNode staying = GridNode.start(cluster, members, noBackups, "--lattice.network.port=" + ports.get(0))) {
             Path log = logs.resolve("child.log");
-            Process child = startChildNode(log, cluster, members, noBackups, "--lattice.network.port=" + ports.get(1));
+            int childHttpPort = FreePorts.one();
+            Process child = startChildNode(log, cluster, members, noBackups, "--lattice.network.port=" + ports.get(1),
+                    "--server.port=" + childHttpPort);
             try {
                 await().atMost(Duration.ofSeconds(90)).until(() -> staying.member().getCluster().getMembers().size() == 2);
+                // SIGTERM a node that finished starting, as an operator stopping a running node would.
+                await().atMost(Duration.ofSeconds(90)).until(() -> readiness(childHttpPort) == 200);
                 // Partitions move to a joining member after it joined: wait until the child owns some.
                 await().atMost(Duration.ofSeconds(60)).until(() -> staying.member().getPartitionService().isClusterSafe()
                         && staying.member().getPartitionService().getPartitions().stream()
@@ -67,6 +76,18 @@ class SigtermShutdownTests {
         }
     }
 
+    private static int readiness(int port) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     private static Process startChildNode(Path log, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -78,7 +99,6 @@ class SigtermShutdownTests {
         command.add(System.getProperty("java.class.path"));
         command.add(GridServerApplication.class.getName());
         command.addAll(List.of(args));
-        command.add("--server.port=0");
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                 .directory(new File(System.getProperty("user.dir"))).start();
     }
