@@ -2,9 +2,11 @@ package dev.lattice.server.security;
 
 import static org.springframework.security.config.Customizer.withDefaults;
 
+import com.hazelcast.core.HazelcastInstance;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -25,5 +27,10 @@ class SecurityConfiguration {
                 // No browser sessions here: state-changing calls come from scripts with basic auth.
                 .csrf(csrf -> csrf.disable());
         return http.build();
+    }
+
+    @Bean
+    ExposureWarning exposureWarning(HazelcastInstance member, Environment environment) {
+        return new ExposureWarning(member, environment);
     }
 }
