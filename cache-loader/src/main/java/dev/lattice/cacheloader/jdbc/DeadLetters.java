@@ -112,19 +112,7 @@ public final class DeadLetters {
                     c.rollback();
                     return false;
                 }
-                Object key = table.settings().keyType().fromText(letter.key());
-                if (letter.value() == null) {
-                    try (PreparedStatement ps = c.prepareStatement(table.sql().deleteMany)) {
-                        ps.setArray(1, c.createArrayOf(table.sql().keyArrayType, new Object[] {key}));
-                        ps.executeUpdate();
-                    }
-                } else {
-                    try (PreparedStatement ps = c.prepareStatement(table.sql().upsert)) {
-                        ps.setObject(1, key);
-                        ps.setObject(2, table.values().fromText(letter.value()));
-                        ps.executeUpdate();
-                    }
-                }
+                table.writeText(c, letter.key(), letter.value());
                 remove(c, id);
                 c.commit();
                 return true;

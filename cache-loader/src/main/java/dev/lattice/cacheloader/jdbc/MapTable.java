@@ -4,6 +4,7 @@ import dev.lattice.cacheloader.config.KeyType;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.metrics.MapStoreMetrics;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -97,6 +98,27 @@ public final class MapTable {
     /** The value's text form ({@link ValueCodec#toText}): JSON text, base64 for bytes, the number as text. */
     public String valueText(Object value) {
         return values.toText(value);
+    }
+
+    /**
+     * Writes one row given in its text forms ({@link #keyText}, {@link #valueText}), unfenced, in the
+     * caller's transaction: an upsert, or a delete for a null value. For operators' replays, which
+     * decide themselves whether the write may still go to the table.
+     */
+    void writeText(Connection c, String keyText, String valueText) throws SQLException {
+        Object key = settings.keyType().fromText(keyText);
+        if (valueText == null) {
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteMany)) {
+                ps.setArray(1, c.createArrayOf(sql.keyArrayType, new Object[] {key}));
+                ps.executeUpdate();
+            }
+        } else {
+            try (PreparedStatement ps = c.prepareStatement(sql.upsert)) {
+                ps.setObject(1, key);
+                ps.setObject(2, values.fromText(valueText));
+                ps.executeUpdate();
+            }
+        }
     }
 
     /** Reads a key column as the map's declared key type. */

@@ -99,21 +99,9 @@ public final class SpoolReplay {
     private int apply(Connection c, List<SpooledWrite> writes) throws SQLException {
         int written = 0;
         for (SpooledWrite write : writes) {
-            Object key = table.settings().keyType().fromText(write.key());
             Savepoint savepoint = c.setSavepoint();
             try {
-                if (write.value() == null) {
-                    try (PreparedStatement ps = c.prepareStatement(table.sql().deleteMany)) {
-                        ps.setArray(1, c.createArrayOf(table.sql().keyArrayType, new Object[] {key}));
-                        ps.executeUpdate();
-                    }
-                } else {
-                    try (PreparedStatement ps = c.prepareStatement(table.sql().upsert)) {
-                        ps.setObject(1, key);
-                        ps.setObject(2, table.values().fromText(write.value()));
-                        ps.executeUpdate();
-                    }
-                }
+                table.writeText(c, write.key(), write.value());
                 c.releaseSavepoint(savepoint);
                 written++;
             } catch (SQLException e) {
