@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,8 @@ class ShutdownSpoolTest {
 
         assertThat(spool.files()).hasSize(1);
         assertThat(spool.read(spool.files().get(0))).containsExactly(first.get(0), first.get(1), second.get(0));
+        assertThat(Files.getPosixFilePermissions(spool.files().get(0))).as("values are private to the node's user")
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     }
 
     @Test
