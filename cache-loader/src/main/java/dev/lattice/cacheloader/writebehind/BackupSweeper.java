@@ -36,15 +36,28 @@ final class BackupSweeper implements AutoCloseable {
     /** Keys asked about per partition per sweep, so a huge backlog costs bounded messages. */
     private static final int MAX_KEYS_PER_REQUEST = 5_000;
 
+    /** Longest pause before asking again about a partition whose owner still held every copy asked about. */
+    private static final long MAX_QUIET_MILLIS = 30_000;
+
     private final HazelcastMember member;
     private final WriteBehindSettings settings;
     private final ScheduledExecutorService scheduler;
+    /**
+     * Per partition: when to ask next, and the current pause. While the owner stores nothing (its
+     * database is down, a backlog of millions of writes), asking every sweep would ship the same
+     * keys again and again; the pause doubles up to {@link #MAX_QUIET_MILLIS} and resets as soon as
+     * the owner has stored something.
+     */
+    private final long[] nextAsk;
+    private final long[] quiet;
 
     BackupSweeper(HazelcastMember member, WriteBehindSettings settings) {
         this.member = member;
         this.settings = settings;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 WriteBehindDrainer.daemon("lattice-backup-sweep-" + member.mapName()));
+        this.nextAsk = new long[member.partitionCount()];
+        this.quiet = new long[member.partitionCount()];
     }
 
     void start() {
@@ -64,10 +77,11 @@ final class BackupSweeper implements AutoCloseable {
                 return;
             }
             List<CompletableFuture<Void>> answers = new ArrayList<>();
-            long cutoff = System.currentTimeMillis() - settings.writeDelay().toMillis();
+            long now = System.currentTimeMillis();
+            long cutoff = now - settings.writeDelay().toMillis();
             for (int p = 0; p < member.partitionCount(); p++) {
                 WriteBehindStore store = member.store(p);
-                if (store == null || HazelcastMember.queue(store).size() == 0 || !member.backs(p)) {
+                if (store == null || HazelcastMember.queue(store).size() == 0 || !member.backs(p) || now < nextAsk[p]) {
                     continue;
                 }
                 List<DelayedEntry> candidates = candidates(HazelcastMember.queue(store), cutoff);
@@ -75,7 +89,10 @@ final class BackupSweeper implements AutoCloseable {
                     continue;
                 }
                 int partition = p;
-                answers.add(ask(partition, candidates).thenAccept(pending -> trim(partition, candidates, pending)));
+                answers.add(ask(partition, candidates).thenAccept(stored -> {
+                    pace(partition, stored);
+                    trim(partition, candidates, stored);
+                }));
             }
             CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
                     .get(settings.sweepInterval().toMillis() * 5 + 10_000, TimeUnit.MILLISECONDS);
@@ -86,6 +103,17 @@ final class BackupSweeper implements AutoCloseable {
         } catch (Exception | Error e) {
             // A scheduled task that throws is never run again.
             log.warn("map '{}': backup sweep failed; copies stay until the next sweep", member.mapName(), e);
+        }
+    }
+
+    /** Asks again at the next sweep if the owner stored something, else after a growing pause. */
+    private void pace(int partition, Set<Data> stored) {
+        if (stored != null && !stored.isEmpty()) {
+            quiet[partition] = 0;
+            nextAsk[partition] = 0;
+        } else {
+            quiet[partition] = Math.min(MAX_QUIET_MILLIS, Math.max(settings.sweepInterval().toMillis(), quiet[partition] * 2));
+            nextAsk[partition] = System.currentTimeMillis() + quiet[partition];
         }
     }
 
