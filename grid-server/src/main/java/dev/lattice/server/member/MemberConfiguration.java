@@ -42,6 +42,11 @@ class MemberConfiguration {
     }
 
     @Bean
+    EffectiveConfigEndpoint effectiveConfigEndpoint(GridSettings settings, HazelcastInstance hazelcastInstance) {
+        return new EffectiveConfigEndpoint(settings, hazelcastInstance);
+    }
+
+    @Bean
     GracefulMemberShutdown gracefulMemberShutdown(HazelcastInstance hazelcastInstance) {
         return new GracefulMemberShutdown(hazelcastInstance);
     }
