@@ -89,7 +89,7 @@ public final class LatticeClientBuilder {
         return this;
     }
 
-    /** How long a silent connection is trusted before the client drops it (default 15 s). */
+    /** How long a silent connection is trusted before the client drops it (default {@link #DEFAULT_HEARTBEAT_TIMEOUT}, 6 s). */
     public LatticeClientBuilder heartbeatTimeout(Duration heartbeatTimeout) {
         Durations.positive("heartbeat-timeout", heartbeatTimeout);
         Durations.millis("heartbeat-timeout", heartbeatTimeout);

@@ -2,14 +2,12 @@ package dev.lattice.server;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * A Lattice grid node: one Hazelcast member inside a Spring Boot application, configured through
  * {@code lattice.*} properties, with health probes and graceful shutdown on SIGTERM.
  */
 @SpringBootApplication
-@ConfigurationPropertiesScan
 public class GridServerApplication {
 
     public static void main(String[] args) {

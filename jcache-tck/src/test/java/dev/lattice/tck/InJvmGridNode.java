@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * A member configured exactly as a grid node configures its own (grid-server's
- * {@code MemberConfigFactory} on {@code LatticeProperties}), started in the TCK's JVM. Only the
- * Spring Boot shell around it (HTTP probes, persistence) is left out: the member-side TCK tests
+ * {@code GridSettingsMapper} and {@code MemberConfigMapper} on {@code LatticeProperties}), started in
+ * the TCK's JVM. Only the Spring Boot shell around it (HTTP probes, persistence) is left out: the member-side TCK tests
  * the member.
  *
  * <p>Reflection because grid-server's Maven artifact is its executable jar, whose classes sit
@@ -39,9 +39,10 @@ final class InJvmGridNode {
             network.getClass().getMethod("setPortAutoIncrement", boolean.class).invoke(network, false);
             Object discovery = properties.getClass().getMethod("getDiscovery").invoke(properties);
             discovery.getClass().getMethod("setMembers", List.class).invoke(discovery, List.of(settings.memberAddress()));
-            Class<?> factory = Class.forName("dev.lattice.server.member.MemberConfigFactory");
-            Object configFactory = factory.getConstructor(properties.getClass()).newInstance(properties);
-            Config config = (Config) factory.getMethod("create").invoke(configFactory);
+            Object gridSettings = Class.forName("dev.lattice.server.config.GridSettingsMapper")
+                    .getMethod("map", properties.getClass()).invoke(null, properties);
+            Config config = (Config) Class.forName("dev.lattice.server.member.MemberConfigMapper")
+                    .getMethod("map", gridSettings.getClass()).invoke(null, gridSettings);
             return Hazelcast.newHazelcastInstance(config);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot configure the member as a grid node does; is grid-server/target/classes "

@@ -7,6 +7,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** The client itself, unless the application made its own Hazelcast instance. */
 @Configuration(proxyBeanMethods = false)
@@ -14,8 +15,9 @@ import org.springframework.context.annotation.Configuration;
 class LatticeClientConfiguration {
 
     @Bean(destroyMethod = "close")
-    LatticeClient latticeClient(LatticeClientProperties properties, ObjectProvider<LatticeClientCustomizer> customizers) {
-        LatticeClientBuilder builder = ClientSettings.toBuilder(properties);
+    LatticeClient latticeClient(LatticeClientProperties properties, Environment environment,
+                                ObjectProvider<LatticeClientCustomizer> customizers) {
+        LatticeClientBuilder builder = LatticeClientPropertiesMapper.toBuilder(properties, environment);
         customizers.orderedStream().forEach(customizer -> builder.customize(customizer::customize));
         return builder.build();
     }

@@ -2,18 +2,22 @@ package dev.lattice.client.autoconfigure;
 
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
+import dev.lattice.client.LatticeClientBuilder;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 
 /**
- * "lattice.client.*": how the application's client reaches the grid. Values are checked
- * when the client is built; a bad one stops startup with the property name and value.
+ * "lattice.client.*": how the application's client reaches the grid. A field is null until it is
+ * set, and only what is set reaches the builder: every default is {@link LatticeClientBuilder}'s (or
+ * {@link dev.lattice.client.NearCacheOptions}'), stated there once; the defaults named below are
+ * pinned to them by a test. Values are checked once, at startup, by {@code LatticeClientPropertiesMapper};
+ * every bad one is listed with its property and the value as typed.
  */
 @ConfigurationProperties("lattice.client")
 public class LatticeClientProperties {
@@ -22,26 +26,26 @@ public class LatticeClientProperties {
     private boolean enabled = true;
 
     /** Member addresses as host:port ([ipv6]:port). Default: 127.0.0.1:5701. */
-    private List<String> addresses = new ArrayList<>(List.of("127.0.0.1:5701"));
+    private @Nullable List<String> addresses;
 
     /** The cluster to join; must match the members' cluster name. Default: lattice (a grid node's default). */
-    private String clusterName = "lattice";
+    private @Nullable String clusterName;
 
     /**
      * Resend an operation whose connection dropped before its response arrived, so a member
      * leaving does not fail the caller; an operation may then run twice (harmless for puts,
      * gets and removes). Default: true.
      */
-    private boolean redoOperation = true;
+    private @Nullable Boolean redoOperation;
 
     /** The client's instance name. Default: none, Hazelcast makes a unique one. */
-    private String instanceName;
+    private @Nullable String instanceName;
 
     /**
      * How long a silent connection is trusted before the client drops it. Default: 6s
      * (Hazelcast's own default is 60 s).
      */
-    private Duration heartbeatTimeout = Duration.ofSeconds(6);
+    private @Nullable Duration heartbeatTimeout;
 
     /** How the client reconnects. */
     private final ConnectionRetry connectionRetry = new ConnectionRetry();
@@ -53,11 +57,11 @@ public class LatticeClientProperties {
      */
     private final Map<String, NearCache> nearCache = new LinkedHashMap<>();
 
-    public boolean isRedoOperation() {
+    public @Nullable Boolean getRedoOperation() {
         return redoOperation;
     }
 
-    public void setRedoOperation(boolean redoOperation) {
+    public void setRedoOperation(@Nullable Boolean redoOperation) {
         this.redoOperation = redoOperation;
     }
 
@@ -113,22 +117,22 @@ public class LatticeClientProperties {
     public static class ConnectionRetry {
 
         /** The first wait before reconnecting. Default: 1s. */
-        private Duration initialBackoff = Duration.ofSeconds(1);
+        private @Nullable Duration initialBackoff;
 
         /** The longest wait between attempts; not less than initial-backoff. Default: 30s. */
-        private Duration maxBackoff = Duration.ofSeconds(30);
+        private @Nullable Duration maxBackoff;
 
         /** How much each wait grows over the one before; at least 1. Default: 1.05. */
-        private double multiplier = 1.05;
+        private @Nullable Double multiplier;
 
         /** Random spread of each wait, 0 to 1. Default: 0. */
-        private double jitter;
+        private @Nullable Double jitter;
 
         /**
          * How long to keep trying before the client gives up and shuts down. Default: none, retry
          * forever (a client that gave up stays down even when the cluster comes back).
          */
-        private Duration clusterConnectTimeout;
+        private @Nullable Duration clusterConnectTimeout;
 
         public Duration getInitialBackoff() {
             return initialBackoff;
@@ -146,19 +150,19 @@ public class LatticeClientProperties {
             this.maxBackoff = maxBackoff;
         }
 
-        public double getMultiplier() {
+        public @Nullable Double getMultiplier() {
             return multiplier;
         }
 
-        public void setMultiplier(double multiplier) {
+        public void setMultiplier(@Nullable Double multiplier) {
             this.multiplier = multiplier;
         }
 
-        public double getJitter() {
+        public @Nullable Double getJitter() {
             return jitter;
         }
 
-        public void setJitter(double jitter) {
+        public void setJitter(@Nullable Double jitter) {
             this.jitter = jitter;
         }
 
@@ -175,30 +179,30 @@ public class LatticeClientProperties {
     public static class NearCache {
 
         /** BINARY or OBJECT (NATIVE needs Hazelcast Enterprise). Default: BINARY. */
-        private InMemoryFormat inMemoryFormat = InMemoryFormat.BINARY;
+        private @Nullable InMemoryFormat inMemoryFormat;
 
         /** How long an entry lives, whole seconds; 0 means until evicted or invalidated. Default: 0. */
         @DurationUnit(ChronoUnit.SECONDS)
-        private Duration timeToLive = Duration.ZERO;
+        private @Nullable Duration timeToLive;
 
         /** How long an entry may stay unread, whole seconds; 0 means forever. Default: 0. */
         @DurationUnit(ChronoUnit.SECONDS)
-        private Duration maxIdle = Duration.ZERO;
+        private @Nullable Duration maxIdle;
 
         /** LRU, LFU, RANDOM or NONE. Default: LRU. */
-        private EvictionPolicy evictionPolicy = EvictionPolicy.LRU;
+        private @Nullable EvictionPolicy evictionPolicy;
 
         /** The most entries held before eviction. Default: 10000. */
-        private int maxSize = 10_000;
+        private @Nullable Integer maxSize;
 
         /**
          * Whether the cluster tells this client when an entry changes. Default: true;
          * false needs a time-to-live or max-idle.
          */
-        private boolean invalidateOnChange = true;
+        private @Nullable Boolean invalidateOnChange;
 
         /** Whether keys are stored serialized. Default: false. */
-        private boolean serializeKeys;
+        private @Nullable Boolean serializeKeys;
 
         /** Saving the held keys to disk and reading them back on restart. */
         private final Preload preload = new Preload();
@@ -235,27 +239,27 @@ public class LatticeClientProperties {
             this.evictionPolicy = evictionPolicy;
         }
 
-        public int getMaxSize() {
+        public @Nullable Integer getMaxSize() {
             return maxSize;
         }
 
-        public void setMaxSize(int maxSize) {
+        public void setMaxSize(@Nullable Integer maxSize) {
             this.maxSize = maxSize;
         }
 
-        public boolean isInvalidateOnChange() {
+        public @Nullable Boolean getInvalidateOnChange() {
             return invalidateOnChange;
         }
 
-        public void setInvalidateOnChange(boolean invalidateOnChange) {
+        public void setInvalidateOnChange(@Nullable Boolean invalidateOnChange) {
             this.invalidateOnChange = invalidateOnChange;
         }
 
-        public boolean isSerializeKeys() {
+        public @Nullable Boolean getSerializeKeys() {
             return serializeKeys;
         }
 
-        public void setSerializeKeys(boolean serializeKeys) {
+        public void setSerializeKeys(@Nullable Boolean serializeKeys) {
             this.serializeKeys = serializeKeys;
         }
 
@@ -268,24 +272,24 @@ public class LatticeClientProperties {
     public static class Preload {
 
         /** Whether to save and reload the near cache's keys. Default: false. */
-        private boolean enabled;
+        private @Nullable Boolean enabled;
 
         /** Where the key files go. Default: empty, the working directory. */
-        private String directory = "";
+        private @Nullable String directory;
 
         /** Wait before the first save, whole seconds. Default: 600s. */
         @DurationUnit(ChronoUnit.SECONDS)
-        private Duration storeInitialDelay = Duration.ofSeconds(600);
+        private @Nullable Duration storeInitialDelay;
 
         /** Time between saves, whole seconds. Default: 600s. */
         @DurationUnit(ChronoUnit.SECONDS)
-        private Duration storeInterval = Duration.ofSeconds(600);
+        private @Nullable Duration storeInterval;
 
-        public boolean isEnabled() {
+        public @Nullable Boolean getEnabled() {
             return enabled;
         }
 
-        public void setEnabled(boolean enabled) {
+        public void setEnabled(@Nullable Boolean enabled) {
             this.enabled = enabled;
         }
 

@@ -44,7 +44,7 @@ class LatticeJCacheConfiguration {
         Binder.get(environment).bind("spring.cache.cache-names", Bindable.listOf(String.class)).orElse(List.of())
                 .forEach(name -> caches.put(name, new MutableConfiguration<>()));
         ClassLoader classLoader = getClass().getClassLoader();
-        properties.getCaches().forEach((name, cache) -> caches.put(name, JCacheSettings.toConfiguration(name, cache, classLoader)));
+        caches.putAll(LatticeClientPropertiesMapper.toCacheConfigurations(properties, classLoader, environment));
         caches.forEach((name, configuration) -> ensureCache(cacheManager, name, configuration));
         return cacheManager;
     }

@@ -3,12 +3,14 @@ package dev.lattice.client.autoconfigure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * "lattice.client.jcache.*": JCache caches the starter creates at startup, with the
  * configuration JSR-107 gives a cache at creation. A cache the cluster already has is used as
- * it is. Values are checked at startup; a bad one stops it with the property name and value.
+ * it is. Unset values keep JSR-107's defaults ({@code MutableConfiguration}'s). Values are checked at
+ * startup; every bad one is listed with its property and the value as typed.
  */
 @ConfigurationProperties("lattice.client.jcache")
 public class LatticeJCacheProperties {
@@ -51,16 +53,16 @@ public class LatticeJCacheProperties {
         private Boolean readThrough;
 
         /** How expiry-duration is counted. Default: ETERNAL. */
-        private ExpiryPolicy expiryPolicy = ExpiryPolicy.ETERNAL;
+        private @Nullable ExpiryPolicy expiryPolicy;
 
         /** An entry's lifetime under expiry-policy; required unless the policy is ETERNAL. Default: none. */
         private Duration expiryDuration;
 
         /** JSR-107 statistics, shown by the CacheStatistics MBean in this JVM. Default: false. */
-        private boolean statisticsEnabled;
+        private @Nullable Boolean statisticsEnabled;
 
         /** The CacheConfiguration MBean in this JVM. Default: false. */
-        private boolean managementEnabled;
+        private @Nullable Boolean managementEnabled;
 
         public String getLoader() {
             return loader;
@@ -78,11 +80,11 @@ public class LatticeJCacheProperties {
             this.readThrough = readThrough;
         }
 
-        public ExpiryPolicy getExpiryPolicy() {
+        public @Nullable ExpiryPolicy getExpiryPolicy() {
             return expiryPolicy;
         }
 
-        public void setExpiryPolicy(ExpiryPolicy expiryPolicy) {
+        public void setExpiryPolicy(@Nullable ExpiryPolicy expiryPolicy) {
             this.expiryPolicy = expiryPolicy;
         }
 
@@ -94,19 +96,19 @@ public class LatticeJCacheProperties {
             this.expiryDuration = expiryDuration;
         }
 
-        public boolean isStatisticsEnabled() {
+        public @Nullable Boolean getStatisticsEnabled() {
             return statisticsEnabled;
         }
 
-        public void setStatisticsEnabled(boolean statisticsEnabled) {
+        public void setStatisticsEnabled(@Nullable Boolean statisticsEnabled) {
             this.statisticsEnabled = statisticsEnabled;
         }
 
-        public boolean isManagementEnabled() {
+        public @Nullable Boolean getManagementEnabled() {
             return managementEnabled;
         }
 
-        public void setManagementEnabled(boolean managementEnabled) {
+        public void setManagementEnabled(@Nullable Boolean managementEnabled) {
             this.managementEnabled = managementEnabled;
         }
     }

@@ -183,14 +183,14 @@ class LatticeClientAutoConfigurationTest {
     @Test
     void nearCacheTtlNegative_failsNamingProperty() {
         assertStartupFails("lattice.client.near-cache.prices.time-to-live=-5",
-                "Property lattice.client.near-cache.prices.time-to-live with value 'PT-5S' is invalid: "
+                "Invalid value '-5' for lattice.client.near-cache.prices.time-to-live: "
                         + "time-to-live must not be negative, was PT-5S");
     }
 
     @Test
     void nearCacheMaxIdleFraction_failsNamingProperty() {
         assertStartupFails("lattice.client.near-cache.prices.max-idle=1500ms",
-                "Property lattice.client.near-cache.prices.max-idle with value 'PT1.5S' is invalid");
+                "Invalid value '1500ms' for lattice.client.near-cache.prices.max-idle: max-idle must be a whole number of seconds");
     }
 
     @Test
@@ -202,27 +202,27 @@ class LatticeClientAutoConfigurationTest {
     @Test
     void nativeInMemoryFormat_failsNamingProperty() {
         assertStartupFails("lattice.client.near-cache.prices.in-memory-format=NATIVE",
-                "Property lattice.client.near-cache.prices.in-memory-format with value 'NATIVE' is invalid: "
+                "Invalid value 'NATIVE' for lattice.client.near-cache.prices.in-memory-format: "
                         + "in-memory-format NATIVE needs Hazelcast Enterprise");
     }
 
     @Test
     void invalidateOffWithoutExpiry_failsNamingProperty() {
         assertStartupFails("lattice.client.near-cache.prices.invalidate-on-change=false",
-                "Property lattice.client.near-cache.prices.invalidate-on-change with value 'false' is invalid");
+                "Invalid value 'false' for lattice.client.near-cache.prices.invalidate-on-change: invalidate-on-change=false can not be combined");
     }
 
     @Test
     void addressWithoutPort_failsNamingProperty() {
         assertStartupFails("lattice.client.addresses=10.0.0.1",
-                "Property lattice.client.addresses with value '[10.0.0.1]' is invalid: "
+                "Invalid value '10.0.0.1' for lattice.client.addresses: "
                         + "address must be host:port (IPv6 as [address]:port), was '10.0.0.1'");
     }
 
     @Test
     void emptyClusterName_failsNamingProperty() {
         assertStartupFails("lattice.client.cluster-name=",
-                "Property lattice.client.cluster-name with value '' is invalid: cluster-name must not be empty");
+                "Invalid value '' for lattice.client.cluster-name: cluster-name must not be empty");
     }
 
     @Test
@@ -230,14 +230,26 @@ class LatticeClientAutoConfigurationTest {
         runner.withPropertyValues("lattice.client.connection-retry.initial-backoff=10s",
                         "lattice.client.connection-retry.max-backoff=1s")
                 .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining(
-                        "Property lattice.client.connection-retry.max-backoff with value 'PT1S' is invalid: "
+                        "Invalid value '1s' for lattice.client.connection-retry.max-backoff: "
                                 + "max-backoff (PT1S) can not be less than initial-backoff (PT10S)"));
     }
 
     @Test
     void negativeJitter_failsNamingProperty() {
         assertStartupFails("lattice.client.connection-retry.jitter=-0.1",
-                "Property lattice.client.connection-retry.jitter with value '-0.1' is invalid");
+                "Invalid value '-0.1' for lattice.client.connection-retry.jitter: jitter must be between 0 and 1");
+    }
+
+    @Test
+    void severalInvalidValues_areAllListedInOneFailure() {
+        runner.withPropertyValues("lattice.client.addresses=10.0.0.1", "lattice.client.connection-retry.jitter=2",
+                        "lattice.client.near-cache.prices.max-size=0")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .isInstanceOf(InvalidClientPropertiesException.class)
+                        .hasMessage("Invalid value '10.0.0.1' for lattice.client.addresses: address must be host:port "
+                                + "(IPv6 as [address]:port), was '10.0.0.1'\n"
+                                + "Invalid value '2' for lattice.client.connection-retry.jitter: jitter must be between 0 and 1, was 2.0\n"
+                                + "Invalid value '0' for lattice.client.near-cache.prices.max-size: max-size must be positive, was 0"));
     }
 
     private void assertStartupFails(String property, String... expectedInMessages) {

@@ -126,29 +126,29 @@ class SpringCacheReadThroughTest {
     @Test
     void loaderThatIsNotACacheLoader_failsStartupNamingPropertyAndValue() {
         app("lattice.client.jcache.caches.prices.loader=java.lang.String").run(context ->
-                assertFailure(context, "Property lattice.client.jcache.caches.prices.loader with value 'java.lang.String' "
-                        + "is invalid: must implement javax.cache.integration.CacheLoader"));
+                assertFailure(context, "Invalid value 'java.lang.String' for lattice.client.jcache.caches.prices.loader: "
+                        + "must implement javax.cache.integration.CacheLoader"));
     }
 
     @Test
     void loaderClassMissing_failsStartupNamingPropertyAndValue() {
         app("lattice.client.jcache.caches.prices.loader=com.example.Nowhere").run(context ->
-                assertFailure(context, "Property lattice.client.jcache.caches.prices.loader with value 'com.example.Nowhere' "
-                        + "is invalid: class not found"));
+                assertFailure(context, "Invalid value 'com.example.Nowhere' for lattice.client.jcache.caches.prices.loader: "
+                        + "class not found"));
     }
 
     @Test
     void readThroughWithoutLoader_failsStartupNamingProperty() {
         app("lattice.client.jcache.caches.prices.read-through=true").run(context ->
-                assertFailure(context, "Property lattice.client.jcache.caches.prices.read-through with value 'true' "
-                        + "is invalid: read-through needs lattice.client.jcache.caches.prices.loader"));
+                assertFailure(context, "Invalid value 'true' for lattice.client.jcache.caches.prices.read-through: "
+                        + "read-through needs lattice.client.jcache.caches.prices.loader"));
     }
 
     @Test
     void expiryPolicyWithoutDuration_failsStartupNamingProperty() {
         app("lattice.client.jcache.caches.sessions.expiry-policy=touched").run(context ->
-                assertFailure(context, "Property lattice.client.jcache.caches.sessions.expiry-duration with value 'null' "
-                        + "is invalid: expiry-policy TOUCHED needs a positive expiry-duration"));
+                assertFailure(context, "Invalid value 'null' for lattice.client.jcache.caches.sessions.expiry-duration: "
+                        + "expiry-policy TOUCHED needs a positive expiry-duration"));
     }
 
     @SuppressWarnings("unchecked")

@@ -23,16 +23,6 @@ public class DiscoveryProperties {
     /** Kubernetes mode: how long to wait for the DNS lookup. Default 5s. */
     private Duration serviceDnsTimeout = Duration.ofSeconds(5);
 
-    void validate(String path, InvalidProperties invalid) {
-        if (mode == DiscoveryMode.TCP_IP && (members == null || members.isEmpty())) {
-            invalid.reject(path + ".members", members, "tcp-ip discovery needs at least one member address");
-        }
-        if (mode == DiscoveryMode.KUBERNETES && (serviceDns == null || serviceDns.isBlank())) {
-            invalid.reject(path + ".service-dns", serviceDns, "kubernetes discovery needs the headless service's DNS name");
-        }
-        invalid.wholeSeconds(path + ".service-dns-timeout", serviceDnsTimeout, 1);
-    }
-
     public DiscoveryMode getMode() {
         return mode;
     }

@@ -18,15 +18,6 @@ public class FailureDetectionProperties {
     /** Silence after which a member is removed from the cluster. Default 6s. */
     private Duration maxNoHeartbeat = Duration.ofSeconds(6);
 
-    void validate(String path, InvalidProperties invalid) {
-        invalid.wholeSeconds(path + ".heartbeat-interval", heartbeatInterval, 1);
-        invalid.wholeSeconds(path + ".max-no-heartbeat", maxNoHeartbeat, 1);
-        if (heartbeatInterval != null && maxNoHeartbeat != null && maxNoHeartbeat.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
-            invalid.reject(path + ".max-no-heartbeat", maxNoHeartbeat, "must be at least twice heartbeat-interval ("
-                    + InvalidProperties.display(heartbeatInterval) + "), or one lost heartbeat removes a healthy member");
-        }
-    }
-
     public Duration getHeartbeatInterval() {
         return heartbeatInterval;
     }

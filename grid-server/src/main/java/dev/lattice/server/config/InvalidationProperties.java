@@ -17,11 +17,6 @@ public class InvalidationProperties {
     /** Longest a batch waits before it is sent; whole seconds, at least 1. Default 1s. */
     private Duration batchFrequency = Duration.ofSeconds(1);
 
-    void validate(String path, InvalidProperties invalid) {
-        invalid.range(path + ".batch-size", batchSize, 1, Integer.MAX_VALUE);
-        invalid.wholeSeconds(path + ".batch-frequency", batchFrequency, 1);
-    }
-
     public boolean isBatchEnabled() {
         return batchEnabled;
     }

@@ -1,24 +1,21 @@
 package dev.lattice.server.config;
 
-import dev.lattice.server.extensions.ExtensionsProperties;
-import dev.lattice.server.persistence.StoreSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.core.io.Resource;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
 
 /**
  * Everything a grid node is configured with, under {@code lattice.*}. Unknown keys under the
  * prefix fail startup, so a typo never silently falls back to a default.
  *
- * <p>Values are checked by {@link #validate(Object, Errors)}, which Spring Boot calls while
- * binding because this class is a {@link Validator} of itself. Each problem is reported with the
- * property name as written in configuration and the rejected value, and all of them at once.
+ * <p>This class only holds what was bound. {@link GridSettingsMapper} turns it, once at startup,
+ * into the validated {@link GridSettings} the node runs on, reporting every problem at once with
+ * the property name and the value as typed.
  */
 @ConfigurationProperties(prefix = "lattice", ignoreUnknownFields = false)
-public class LatticeProperties implements Validator {
+public class LatticeProperties {
 
     /** Name of the cluster this member joins; members with different names never merge. Default {@code lattice}. */
     private String clusterName = "lattice";
@@ -40,81 +37,44 @@ public class LatticeProperties implements Validator {
     private int initialMinClusterSize = 1;
 
     /** Where the member listens ({@code lattice.network.*}). */
+    @NestedConfigurationProperty
     private final NetworkProperties network = new NetworkProperties();
 
     /** How members find each other ({@code lattice.discovery.*}). */
+    @NestedConfigurationProperty
     private final DiscoveryProperties discovery = new DiscoveryProperties();
 
     /** How fast a silent member is removed ({@code lattice.failure-detection.*}). */
+    @NestedConfigurationProperty
     private final FailureDetectionProperties failureDetection = new FailureDetectionProperties();
 
     /** Graceful shutdown ({@code lattice.shutdown.*}). */
+    @NestedConfigurationProperty
     private final ShutdownProperties shutdown = new ShutdownProperties();
 
     /** Near-cache invalidation batching ({@code lattice.invalidation.*}). */
+    @NestedConfigurationProperty
     private final InvalidationProperties invalidation = new InvalidationProperties();
 
     /** Members needed to write ({@code lattice.split-brain-protection.*}). */
+    @NestedConfigurationProperty
     private final SplitBrainProtectionProperties splitBrainProtection = new SplitBrainProtectionProperties();
 
     /** The database behind maps with a {@code store}; embedded PostgreSQL when no URL is set. */
+    @NestedConfigurationProperty
     private final DatasourceProperties datasource = new DatasourceProperties();
 
     /** Application classes the member can load ({@code lattice.extensions.*}). */
+    @NestedConfigurationProperty
     private final ExtensionsProperties extensions = new ExtensionsProperties();
 
     /**
-     * Maps by name. The name {@code default} configures Hazelcast's default map config, which
-     * every map without its own entry inherits. Default: only {@code default}, with the
-     * defaults of {@link MapProperties}.
+     * Maps by name. Every key set under {@code default} applies to every map (those named here,
+     * those of {@code config-file}, and those created at run time); a key set under a map's own
+     * name wins over it. Keys nobody set keep the config file's value, else Hazelcast's default.
+     * Default: none.
      */
     private final Map<String, MapProperties> maps = new LinkedHashMap<>();
-
-    @Override
-    public boolean supports(Class<?> clazz) {
-        return LatticeProperties.class.isAssignableFrom(clazz);
-    }
-
-    @Override
-    public void validate(Object target, Errors errors) {
-        LatticeProperties properties = (LatticeProperties) target;
-        InvalidProperties invalid = new InvalidProperties(errors);
-        if (properties.clusterName == null || properties.clusterName.isBlank()) {
-            invalid.reject("lattice.cluster-name", properties.clusterName, "must not be blank");
-        }
-        invalid.range("lattice.partition-count", properties.partitionCount, 1, 10_000);
-        invalid.range("lattice.initial-min-cluster-size", properties.initialMinClusterSize, 1, 1_000);
-        properties.network.validate("lattice.network", invalid);
-        properties.discovery.validate("lattice.discovery", invalid);
-        properties.failureDetection.validate("lattice.failure-detection", invalid);
-        properties.splitBrainProtection.validate("lattice.split-brain-protection", invalid);
-        properties.invalidation.validate("lattice.invalidation", invalid);
-        invalid.wholeSeconds("lattice.shutdown.timeout", properties.shutdown.getTimeout(), 1);
-        properties.maps.forEach((name, map) -> map.validate("lattice.maps." + name, invalid));
-        properties.maps.forEach((name, map) -> validateStore(name, map.getStore(), invalid));
-        invalid.wholeSeconds("lattice.datasource.startup-timeout", properties.datasource.getStartupTimeout(), 0);
-        check(invalid, "lattice.extensions.dir", properties.extensions.getDir(), properties.extensions::check);
-        if (properties.datasource.getUrl() != null && !properties.datasource.getUrl().isBlank()) {
-            // Only the URL's address is echoed: its query string may carry a password.
-            String url = properties.datasource.getUrl().replaceFirst("\\?.*", "?...");
-            check(invalid, "lattice.datasource", url, () -> StoreSettings.of(properties.datasource));
-        }
-    }
-
-    private static void validateStore(String name, StoreProperties store, InvalidProperties invalid) {
-        if (store.isEnabled()) {
-            check(invalid, "lattice.maps." + name + ".store", store.getMode(), () -> StoreSettings.of(name, store));
-        }
-    }
-
-    /** cache-loader checks its own settings; this reports its verdict under the property that was set. */
-    private static void check(InvalidProperties invalid, String property, Object value, Runnable conversion) {
-        try {
-            conversion.run();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            invalid.reject(property, value, e.getMessage());
-        }
-    }
 
     public String getClusterName() {
         return clusterName;

@@ -4,124 +4,108 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MaxSizePolicy;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One map's settings under {@code lattice.maps.<name>}. Defaults are Hazelcast's, except where
- * a field says otherwise.
+ * One map's settings under {@code lattice.maps.<name>}. Every field is {@code null} until the
+ * user sets it, and only what was set overrides anything: a map's value comes from
+ * {@code lattice.maps.<name>}, else {@code lattice.maps.default}, else the map's entry in
+ * {@code lattice.config-file} (or that file's {@code default} map), else Hazelcast's own default
+ * ({@link com.hazelcast.config.MapConfig}), which is the one place the defaults below are stated.
  */
 public class MapProperties {
 
-    /** Hazelcast's limit on the total number of backups of a partition. */
-    static final int MAX_BACKUPS = 6;
-
-    /** Map-wide sizes Hazelcast understands for a map (the others apply to caches or need Enterprise). */
-    private static final Set<MaxSizePolicy> MAP_SIZE_POLICIES = EnumSet.of(MaxSizePolicy.PER_NODE,
-            MaxSizePolicy.PER_PARTITION, MaxSizePolicy.USED_HEAP_SIZE, MaxSizePolicy.USED_HEAP_PERCENTAGE,
-            MaxSizePolicy.FREE_HEAP_SIZE, MaxSizePolicy.FREE_HEAP_PERCENTAGE);
-
     /**
      * Synchronous backups of each entry on other members: a write returns only after they have
-     * it, so this many members can die at once without losing acknowledged data. Default 1.
+     * it, so this many members can die at once without losing acknowledged data. 0 to 6.
+     * Default: Hazelcast's, 1.
      */
-    private int backupCount = 1;
+    private @Nullable Integer backupCount;
 
-    /** Backups made after the write has returned; cheaper, but lost if the owner dies first. Default 0. */
-    private int asyncBackupCount;
+    /** Backups made after the write has returned; cheaper, but lost if the owner dies first. Default: Hazelcast's, 0. */
+    private @Nullable Integer asyncBackupCount;
 
-    /** How long an entry lives after its last write; 0 means forever. Whole seconds. Default 0. */
-    private Duration timeToLive = Duration.ZERO;
+    /** How long an entry lives after its last write; 0 means forever. Whole seconds. Default: Hazelcast's, 0. */
+    private @Nullable Duration timeToLive;
 
-    /** How long an entry lives after its last read or write; 0 means forever. Whole seconds. Default 0. */
-    private Duration maxIdle = Duration.ZERO;
+    /** How long an entry lives after its last read or write; 0 means forever. Whole seconds. Default: Hazelcast's, 0. */
+    private @Nullable Duration maxIdle;
 
-    /** {@code BINARY} (serialized, fast for get/put) or {@code OBJECT} (deserialized, fast for queries). Default BINARY. */
-    private InMemoryFormat inMemoryFormat = InMemoryFormat.BINARY;
+    /** {@code BINARY} (serialized, fast for get/put) or {@code OBJECT} (deserialized, fast for queries). Default: Hazelcast's, BINARY. */
+    private @Nullable InMemoryFormat inMemoryFormat;
 
-    /** Let a member answer reads from its backup copies: faster, but a read may miss the latest write. Default false. */
-    private boolean readBackupData;
+    /** Let a member answer reads from its backup copies: faster, but a read may miss the latest write. Default: Hazelcast's, false. */
+    private @Nullable Boolean readBackupData;
 
-    /** Keep per-map statistics (needed by metrics and the near cache). Default true. */
-    private boolean statisticsEnabled = true;
+    /** Keep per-map statistics (needed by metrics and the near cache). Default: Hazelcast's, true. */
+    private @Nullable Boolean statisticsEnabled;
+
+    /** Which entries go when the map is full. */
     private final Eviction eviction = new Eviction();
 
-    /** The table backing this map, if any. Default: none, the map lives in memory only. */
+    /**
+     * The table backing this map, if any. Default: none, the map lives in memory only. Not
+     * allowed under {@code lattice.maps.default}: every map would share one table.
+     */
     private final StoreProperties store = new StoreProperties();
-
-    void validate(String path, InvalidProperties invalid) {
-        invalid.range(path + ".backup-count", backupCount, 0, MAX_BACKUPS);
-        invalid.range(path + ".async-backup-count", asyncBackupCount, 0, MAX_BACKUPS);
-        if (backupCount >= 0 && asyncBackupCount >= 0 && backupCount <= MAX_BACKUPS && asyncBackupCount <= MAX_BACKUPS
-                && backupCount + asyncBackupCount > MAX_BACKUPS) {
-            invalid.reject(path + ".async-backup-count", asyncBackupCount,
-                    "backup-count (" + backupCount + ") plus async-backup-count (" + asyncBackupCount + ") must be at most " + MAX_BACKUPS);
-        }
-        invalid.wholeSeconds(path + ".time-to-live", timeToLive, 0);
-        invalid.wholeSeconds(path + ".max-idle", maxIdle, 0);
-        if (inMemoryFormat == null || inMemoryFormat == InMemoryFormat.NATIVE) {
-            invalid.reject(path + ".in-memory-format", inMemoryFormat, "use BINARY or OBJECT (NATIVE needs Hazelcast Enterprise)");
-        }
-        eviction.validate(path + ".eviction", invalid);
-    }
 
     public StoreProperties getStore() {
         return store;
     }
 
-    public int getBackupCount() {
+    public @Nullable Integer getBackupCount() {
         return backupCount;
     }
 
-    public void setBackupCount(int backupCount) {
+    public void setBackupCount(@Nullable Integer backupCount) {
         this.backupCount = backupCount;
     }
 
-    public int getAsyncBackupCount() {
+    public @Nullable Integer getAsyncBackupCount() {
         return asyncBackupCount;
     }
 
-    public void setAsyncBackupCount(int asyncBackupCount) {
+    public void setAsyncBackupCount(@Nullable Integer asyncBackupCount) {
         this.asyncBackupCount = asyncBackupCount;
     }
 
-    public Duration getTimeToLive() {
+    public @Nullable Duration getTimeToLive() {
         return timeToLive;
     }
 
-    public void setTimeToLive(Duration timeToLive) {
+    public void setTimeToLive(@Nullable Duration timeToLive) {
         this.timeToLive = timeToLive;
     }
 
-    public Duration getMaxIdle() {
+    public @Nullable Duration getMaxIdle() {
         return maxIdle;
     }
 
-    public void setMaxIdle(Duration maxIdle) {
+    public void setMaxIdle(@Nullable Duration maxIdle) {
         this.maxIdle = maxIdle;
     }
 
-    public InMemoryFormat getInMemoryFormat() {
+    public @Nullable InMemoryFormat getInMemoryFormat() {
         return inMemoryFormat;
     }
 
-    public void setInMemoryFormat(InMemoryFormat inMemoryFormat) {
+    public void setInMemoryFormat(@Nullable InMemoryFormat inMemoryFormat) {
         this.inMemoryFormat = inMemoryFormat;
     }
 
-    public boolean isReadBackupData() {
+    public @Nullable Boolean getReadBackupData() {
         return readBackupData;
     }
 
-    public void setReadBackupData(boolean readBackupData) {
+    public void setReadBackupData(@Nullable Boolean readBackupData) {
         this.readBackupData = readBackupData;
     }
 
-    public boolean isStatisticsEnabled() {
+    public @Nullable Boolean getStatisticsEnabled() {
         return statisticsEnabled;
     }
 
-    public void setStatisticsEnabled(boolean statisticsEnabled) {
+    public void setStatisticsEnabled(@Nullable Boolean statisticsEnabled) {
         this.statisticsEnabled = statisticsEnabled;
     }
 
@@ -132,49 +116,36 @@ public class MapProperties {
     /** Which entries go when the map is full. */
     public static class Eviction {
 
-        /** {@code NONE}, {@code LRU}, {@code LFU} or {@code RANDOM}. Default NONE: a full map rejects nothing and grows. */
-        private EvictionPolicy policy = EvictionPolicy.NONE;
+        /** {@code NONE}, {@code LRU}, {@code LFU} or {@code RANDOM}; a policy other than NONE needs a size. Default: Hazelcast's, NONE. */
+        private @Nullable EvictionPolicy policy;
 
-        /** What {@link #size} counts: {@code PER_NODE} entries, {@code PER_PARTITION}, or heap measures. Default PER_NODE. */
-        private MaxSizePolicy maxSizePolicy = MaxSizePolicy.PER_NODE;
+        /** What {@link #size} counts: {@code PER_NODE} entries, {@code PER_PARTITION}, or heap measures. Default: Hazelcast's, PER_NODE. */
+        private @Nullable MaxSizePolicy maxSizePolicy;
 
-        /** The limit, in the unit of {@link #maxSizePolicy}. Default {@link Integer#MAX_VALUE}. */
-        private int size = Integer.MAX_VALUE;
+        /** The limit, in the unit of {@link #maxSizePolicy}. Default: Hazelcast's, 2147483647 (no limit). */
+        private @Nullable Integer size;
 
-        void validate(String path, InvalidProperties invalid) {
-            if (policy == null) {
-                invalid.reject(path + ".policy", null, "must be one of " + EnumSet.allOf(EvictionPolicy.class));
-            }
-            if (maxSizePolicy == null || !MAP_SIZE_POLICIES.contains(maxSizePolicy)) {
-                invalid.reject(path + ".max-size-policy", maxSizePolicy, "is not a map size policy; use one of " + MAP_SIZE_POLICIES);
-            }
-            invalid.range(path + ".size", size, 1, Integer.MAX_VALUE);
-            if (policy != null && policy != EvictionPolicy.NONE && size == Integer.MAX_VALUE) {
-                invalid.reject(path + ".size", size, "eviction policy " + policy + " needs a size, or nothing is ever evicted");
-            }
-        }
-
-        public EvictionPolicy getPolicy() {
+        public @Nullable EvictionPolicy getPolicy() {
             return policy;
         }
 
-        public void setPolicy(EvictionPolicy policy) {
+        public void setPolicy(@Nullable EvictionPolicy policy) {
             this.policy = policy;
         }
 
-        public MaxSizePolicy getMaxSizePolicy() {
+        public @Nullable MaxSizePolicy getMaxSizePolicy() {
             return maxSizePolicy;
         }
 
-        public void setMaxSizePolicy(MaxSizePolicy maxSizePolicy) {
+        public void setMaxSizePolicy(@Nullable MaxSizePolicy maxSizePolicy) {
             this.maxSizePolicy = maxSizePolicy;
         }
 
-        public int getSize() {
+        public @Nullable Integer getSize() {
             return size;
         }
 
-        public void setSize(int size) {
+        public void setSize(@Nullable Integer size) {
             this.size = size;
         }
     }

@@ -32,14 +32,6 @@ public class NetworkProperties {
     /** Address other members and clients should use to reach this one (host:port), e.g. behind NAT. Default: none. */
     private String publicAddress;
 
-    void validate(String path, InvalidProperties invalid) {
-        if (interfaces == null || interfaces.isEmpty()) {
-            invalid.reject(path + ".interfaces", interfaces, "must name at least one interface");
-        }
-        invalid.range(path + ".port", port, 1, 65535);
-        invalid.range(path + ".port-count", portCount, 1, 65535 - port + 1);
-    }
-
     public List<String> getInterfaces() {
         return interfaces;
     }

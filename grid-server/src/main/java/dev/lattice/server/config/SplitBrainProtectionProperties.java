@@ -16,17 +16,6 @@ public class SplitBrainProtectionProperties {
      */
     private Integer minimumClusterSize;
 
-    /** The configured value, or the default derived from the expected cluster size. */
-    public int effectiveMinimumClusterSize(int initialMinClusterSize) {
-        return minimumClusterSize != null ? minimumClusterSize : initialMinClusterSize / 2 + 1;
-    }
-
-    void validate(String path, InvalidProperties invalid) {
-        if (minimumClusterSize != null) {
-            invalid.range(path + ".minimum-cluster-size", minimumClusterSize, 1, 1_000);
-        }
-    }
-
     public Integer getMinimumClusterSize() {
         return minimumClusterSize;
     }

@@ -6,10 +6,13 @@ import dev.lattice.cacheloader.config.SchemaAction;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.config.ValueType;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A map's backing table under {@code lattice.maps.<name>.store}: absent {@link #mode} means the
- * map lives in memory only. See cache-loader/README.md for what each mode guarantees.
+ * map lives in memory only. Unset fields keep cache-loader's defaults
+ * ({@link dev.lattice.cacheloader.config.MapStoreSettings}), which own them. See cache-loader/README.md for what each mode guarantees.
  */
 public class StoreProperties {
 
@@ -52,8 +55,29 @@ public class StoreProperties {
     /** {@code migrate} (create the table with Flyway) or {@code validate} (fail startup if it is missing or wrong). Default migrate. */
     private SchemaAction schemaAction;
 
-    public boolean isEnabled() {
-        return mode != null;
+    /** Every property set here, by its name under {@code store.}, in declaration order. */
+    public Map<String, Object> setValues() {
+        Map<String, Object> set = new LinkedHashMap<>();
+        put(set, "mode", mode);
+        put(set, "write-delay", writeDelay);
+        put(set, "write-batch-size", writeBatchSize);
+        put(set, "write-coalescing", writeCoalescing);
+        put(set, "table", table);
+        put(set, "key-column", keyColumn);
+        put(set, "key-type", keyType);
+        put(set, "value-column", valueColumn);
+        put(set, "value-type", valueType);
+        put(set, "initial-load", initialLoad);
+        put(set, "max-attempts", maxAttempts);
+        put(set, "load-batch-size", loadBatchSize);
+        put(set, "schema-action", schemaAction);
+        return set;
+    }
+
+    private static void put(Map<String, Object> set, String key, Object value) {
+        if (value != null) {
+            set.put(key, value);
+        }
     }
 
     public StoreMode getMode() {

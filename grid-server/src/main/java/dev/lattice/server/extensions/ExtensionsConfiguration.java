@@ -1,7 +1,7 @@
 package dev.lattice.server.extensions;
 
 import com.hazelcast.config.Config;
-import dev.lattice.server.config.LatticeProperties;
+import dev.lattice.server.config.GridSettings;
 import dev.lattice.server.member.MemberConfigCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +22,10 @@ class ExtensionsConfiguration {
 
     /** Closed after the member has stopped: the member's config depends on it. */
     @Bean(destroyMethod = "close")
-    ExtensionClassLoader latticeExtensionClassLoader(LatticeProperties properties) {
+    ExtensionClassLoader latticeExtensionClassLoader(GridSettings settings) {
         // The loader that loaded Hazelcast: under Spring Boot's launcher that is the launched
         // class loader, so Hazelcast, javax.cache and the node's classes stay shared.
-        ExtensionClassLoader loader = ExtensionClassLoader.over(properties.getExtensions().effectiveDir(),
+        ExtensionClassLoader loader = ExtensionClassLoader.over(settings.extensionsDir(),
                 Config.class.getClassLoader());
         LOG.info("Application classes come from {}", loader.origin());
         return loader;

@@ -1,7 +1,7 @@
 package dev.lattice.server.health;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.lattice.server.config.LatticeProperties;
+import dev.lattice.server.config.GridSettings;
 import dev.lattice.server.persistence.GridPersistence;
 import dev.lattice.server.persistence.MapLoads;
 import javax.sql.DataSource;
@@ -18,8 +18,8 @@ import org.springframework.context.annotation.Configuration;
 class HealthConfiguration {
 
     @Bean
-    HealthIndicator gridMemberHealthIndicator(HazelcastInstance hazelcastInstance, LatticeProperties properties) {
-        return new MemberReadinessHealthIndicator(hazelcastInstance, properties.getInitialMinClusterSize());
+    HealthIndicator gridMemberHealthIndicator(HazelcastInstance hazelcastInstance, GridSettings settings) {
+        return new MemberReadinessHealthIndicator(hazelcastInstance, settings.initialMinClusterSize());
     }
 
     @Bean

@@ -2,11 +2,12 @@ package dev.lattice.server.member;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
-import dev.lattice.server.config.LatticeProperties;
+import dev.lattice.server.config.GridSettings;
 import dev.lattice.server.persistence.GridPersistence;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,18 +19,31 @@ import org.springframework.context.annotation.Configuration;
 class MemberConfiguration {
 
     @Bean
-    GridPersistence gridPersistence(LatticeProperties properties, ObjectProvider<MeterRegistry> registry) {
-        return new GridPersistence(properties, registry.getIfAvailable(SimpleMeterRegistry::new));
+    GridPersistence gridPersistence(GridSettings settings, ObjectProvider<MeterRegistry> registry) {
+        return new GridPersistence(settings, registry.getIfAvailable(SimpleMeterRegistry::new));
     }
 
-    /** Depends on {@link GridPersistence}, so the database closes only after the member has stopped. */
+    /**
+     * Lattice's settings and tables first, then the hooks: {@link MemberConfigCustomizer}s, then
+     * Spring Boot's own {@link HazelcastConfigCustomizer}s (Boot applies those only to a config it
+     * loads itself, and a grid node hands it a finished one), each kind in its
+     * {@link org.springframework.core.annotation.Order}. Depends on {@link GridPersistence}, so the
+     * database closes only after the member has stopped.
+     */
     @Bean
-    Config hazelcastConfig(LatticeProperties properties, GridPersistence persistence,
-                           ObjectProvider<MemberConfigCustomizer> customizers) {
-        Config config = new MemberConfigFactory(properties).create();
+    Config hazelcastConfig(GridSettings settings, GridPersistence persistence,
+                           ObjectProvider<MemberConfigCustomizer> customizers,
+                           ObjectProvider<HazelcastConfigCustomizer> bootCustomizers) {
+        Config config = MemberConfigMapper.map(settings);
         persistence.apply(config);
         customizers.orderedStream().forEach(customizer -> customizer.customize(config));
+        bootCustomizers.orderedStream().forEach(customizer -> customizer.customize(config));
         return config;
+    }
+
+    @Bean
+    EffectiveConfigEndpoint effectiveConfigEndpoint(GridSettings settings, HazelcastInstance hazelcastInstance) {
+        return new EffectiveConfigEndpoint(settings, hazelcastInstance);
     }
 
     @Bean

@@ -7,9 +7,8 @@ import dev.lattice.cacheloader.StoreEnvironment;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.server.embedded.EmbeddedDatabase;
 import dev.lattice.cacheloader.jdbc.DeadLetters;
-import dev.lattice.server.config.DatasourceProperties;
-import dev.lattice.server.config.LatticeProperties;
-import dev.lattice.server.config.StoreProperties;
+import dev.lattice.server.config.DatasourceSettings;
+import dev.lattice.server.config.GridSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -35,28 +34,25 @@ public final class GridPersistence implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GridPersistence.class);
 
-    private final LatticeProperties properties;
+    private final GridSettings settings;
     private final MeterRegistry registry;
     private final Map<String, MapStoreSettings> stores = new LinkedHashMap<>();
     private EmbeddedDatabase embedded;
     private HikariDataSource pool;
     private StoreEnvironment environment;
 
-    public GridPersistence(LatticeProperties properties, MeterRegistry registry) {
-        this.properties = properties;
+    public GridPersistence(GridSettings settings, MeterRegistry registry) {
+        this.settings = settings;
         this.registry = registry;
     }
 
     /** Puts a map store on every map of {@code config} that has a {@code store}. */
     public void apply(Config config) {
-        properties.getMaps().forEach((name, map) -> {
-            StoreProperties store = map.getStore();
-            if (store.isEnabled()) {
-                MapStoreSettings settings = StoreSettings.of(name, store);
-                config.getMapConfig(name).setMapStoreConfig(LatticeMapStores.mapStoreConfig(name, settings, environment()));
-                stores.put(name, settings);
-                log.info("Map {} is backed by table {} ({})", name, settings.table(), settings.mode());
-            }
+        settings.backedMaps().forEach((name, map) -> {
+            MapStoreSettings store = map.store();
+            config.getMapConfig(name).setMapStoreConfig(LatticeMapStores.mapStoreConfig(name, store, environment()));
+            stores.put(name, store);
+            log.info("Map {} is backed by table {} ({})", name, store.table(), store.mode());
         });
     }
 
@@ -80,9 +76,8 @@ public final class GridPersistence implements AutoCloseable {
         if (environment == null) {
             environment = StoreEnvironment.builder(pool())
                     .meterRegistry(registry)
-                    .spoolDirectory(properties.getDatasource().getSpoolDirectory())
-                    .minimumClusterSize(properties.getSplitBrainProtection()
-                            .effectiveMinimumClusterSize(properties.getInitialMinClusterSize()))
+                    .spoolDirectory(settings.datasource().spoolDirectory())
+                    .minimumClusterSize(settings.minimumClusterSize())
                     .build();
         }
         return environment;
@@ -95,14 +90,14 @@ public final class GridPersistence implements AutoCloseable {
 
     private HikariDataSource pool() {
         if (pool == null) {
-            DatasourceProperties datasource = properties.getDatasource();
-            if (datasource.getUrl() == null || datasource.getUrl().isBlank()) {
-                embedded = EmbeddedDatabase.start(datasource.getEmbedded().getDataDir(), datasource.getEmbedded().getPort());
-                pool = LatticeMapStores.dataSource(embedded.dataSourceSettings(datasource.getPoolSize()), "embedded");
+            DatasourceSettings datasource = settings.datasource();
+            if (datasource.external() == null) {
+                embedded = EmbeddedDatabase.start(datasource.embeddedDataDir(), datasource.embeddedPort());
+                pool = LatticeMapStores.dataSource(embedded.dataSourceSettings(datasource.poolSize()), "embedded");
             } else {
-                pool = LatticeMapStores.dataSource(StoreSettings.of(datasource), "grid");
+                pool = LatticeMapStores.dataSource(datasource.external(), "grid");
             }
-            awaitDatabase(pool, datasource.getStartupTimeout());
+            awaitDatabase(pool, datasource.startupTimeout());
         }
         return pool;
     }

@@ -8,7 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.lattice.client.LatticeClient;
 import dev.lattice.server.config.LatticeProperties;
-import dev.lattice.server.config.MapProperties;
+import dev.lattice.server.config.GridSettingsMapper;
 import dev.lattice.testsupport.LocalCluster;
 import dev.lattice.testsupport.LocalCluster.MemberSlot;
 import java.time.Duration;
@@ -36,10 +36,7 @@ class ClusterResilienceTests {
         properties.getNetwork().setPort(slot.port());
         properties.getNetwork().setPortAutoIncrement(false);
         properties.getDiscovery().setMembers(slot.memberAddresses());
-        MapProperties defaults = new MapProperties();
-        defaults.setBackupCount(1);
-        properties.getMaps().put("default", defaults);
-        return new MemberConfigFactory(properties).create();
+        return MemberConfigMapper.map(GridSettingsMapper.map(properties));
     }
 
     @Test

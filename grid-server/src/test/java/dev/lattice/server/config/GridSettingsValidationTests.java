@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
- * Every invalid setting fails startup with a message naming the property and the bad value.
- * Binding alone is exercised here (no member starts), so each case runs in milliseconds.
+ * Every invalid setting fails startup with a message naming the property and the value as typed.
+ * Binding and mapping alone are exercised here (no member starts), so each case runs in milliseconds.
  */
-class LatticePropertiesValidationTests {
+class GridSettingsValidationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class))
@@ -24,9 +24,9 @@ class LatticePropertiesValidationTests {
     void defaultsAreValid() {
         runner.run(context -> {
             assertThat(context).hasNotFailed();
-            LatticeProperties properties = context.getBean(LatticeProperties.class);
-            assertThat(properties.getClusterName()).isEqualTo("lattice");
-            assertThat(properties.getNetwork().getInterfaces()).containsExactly("127.0.0.1");
+            GridSettings settings = context.getBean(GridSettings.class);
+            assertThat(settings.clusterName()).isEqualTo("lattice");
+            assertThat(settings.network().interfaces()).containsExactly("127.0.0.1");
         });
     }
 
@@ -137,21 +137,112 @@ class LatticePropertiesValidationTests {
     }
 
     @Test
-    void storeWriteDelayInWriteThroughMode_failsNamingTheStore() {
+    void storeWriteDelayInWriteThroughMode_failsNamingTheRealPropertyAndTypedValue() {
         runner.withPropertyValues("lattice.maps.orders.store.mode=write-through", "lattice.maps.orders.store.write-delay=5s")
-                .run(context -> assertFailure(context, "lattice.maps.orders.store", "WRITE_THROUGH", "write delay"));
+                .run(context -> assertProblem(context, "Invalid value '5s' for lattice.maps.orders.store.write-delay: "
+                        + "applies to write-behind only, and lattice.maps.orders.store.mode is write-through"));
     }
 
     @Test
-    void storeTableThatIsNotAnIdentifier_failsNamingTheStore() {
+    void storeWriteDelayNotWholeSeconds_failsWithTheValueAsTyped() {
+        runner.withPropertyValues("lattice.maps.orders.store.mode=write-behind", "lattice.maps.orders.store.write-delay=1500ms")
+                .run(context -> assertProblem(context, "Invalid value '1500ms' for lattice.maps.orders.store.write-delay: "
+                        + "write delay must be a whole number of seconds"));
+    }
+
+    @Test
+    void storeTableThatIsNotAnIdentifier_failsNamingTheTableProperty() {
         runner.withPropertyValues("lattice.maps.orders.store.mode=write-behind", "lattice.maps.orders.store.table=orders; drop table x")
-                .run(context -> assertFailure(context, "lattice.maps.orders.store", "WRITE_BEHIND", "orders; drop table x"));
+                .run(context -> assertProblem(context, "Invalid value 'orders; drop table x' for lattice.maps.orders.store.table: "
+                        + "table must be a lower-case SQL identifier"));
+    }
+
+    @Test
+    void mapNameThatIsNoTableName_failsSayingTheTableDefaultsToIt() {
+        runner.withPropertyValues("lattice.maps[Orders-2024].store.mode=read-through")
+                .run(context -> assertProblem(context, "Invalid value 'Orders-2024' for lattice.maps.Orders-2024.store.table: "
+                        + "table must be a lower-case SQL identifier"));
+    }
+
+    @Test
+    void storeOptionWithoutMode_failsBecauseItWouldBeIgnored() {
+        runner.withPropertyValues("lattice.maps.orders.store.table=orders_v2")
+                .run(context -> assertProblem(context, "Invalid value 'orders_v2' for lattice.maps.orders.store.table: "
+                        + "has no effect without lattice.maps.orders.store.mode"));
+    }
+
+    @Test
+    void storeUnderDefault_failsNamingEveryPropertySet() {
+        runner.withPropertyValues("lattice.maps.default.store.mode=write-behind", "lattice.maps.default.store.table=everything")
+                .run(context -> {
+                    assertProblem(context, "Invalid value 'write-behind' for lattice.maps.default.store.mode: a store can not be inherited");
+                    assertProblem(context, "Invalid value 'everything' for lattice.maps.default.store.table: a store can not be inherited");
+                });
+    }
+
+    @Test
+    void twoMapsOnOneTable_failsNamingBothPropertiesAndTheTable() {
+        runner.withPropertyValues("lattice.maps.orders.store.mode=write-behind",
+                        "lattice.maps.archive.store.mode=read-through", "lattice.maps.archive.store.table=orders")
+                .run(context -> assertProblem(context, "Invalid value 'orders' for lattice.maps.archive.store.table: table orders "
+                        + "already backs map orders (lattice.maps.orders.store.table)"));
+    }
+
+    @Test
+    void kubernetesDiscoveryWithLoopbackInterface_failsSayingWhatToSet() {
+        runner.withPropertyValues("lattice.discovery.mode=kubernetes", "lattice.discovery.service-dns=grid.default.svc.cluster.local")
+                .run(context -> {
+                    assertProblem(context, "Invalid value '127.0.0.1' for lattice.network.interfaces: with "
+                            + "lattice.discovery.mode=kubernetes the member must advertise the pod's address");
+                    assertFailure(context, "lattice.network.interfaces", "POD_IP", "10.*.*.*");
+                });
+    }
+
+    @Test
+    void kubernetesDiscoveryWithPodSubnet_isAccepted() {
+        runner.withPropertyValues("lattice.discovery.mode=kubernetes", "lattice.discovery.service-dns=grid.default.svc.cluster.local",
+                        "lattice.network.interfaces=10.*.*.*")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void invalidDefaultInheritedByManyMaps_isReportedOnce() {
+        runner.withPropertyValues("lattice.maps.default.eviction.policy=LRU", "lattice.maps.a.backup-count=1", "lattice.maps.b.backup-count=1")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidSettingsException.class);
+                    assertThat(((InvalidSettingsException) rootCause(context.getStartupFailure())).problems()).containsExactly(
+                            "Invalid value '2147483647' for lattice.maps.default.eviction.size: eviction policy LRU needs a size,"
+                                    + " or nothing is ever evicted");
+                });
+    }
+
+    @Test
+    void everyProblemIsOneLineInOneFormat() {
+        runner.withPropertyValues("lattice.maps.orders.backup-count=9", "lattice.shutdown.timeout=1500ms")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .isInstanceOf(InvalidSettingsException.class)
+                        .hasMessage("Invalid value '1500ms' for lattice.shutdown.timeout: must be a whole number of seconds up to 2147483647\n"
+                                + "Invalid value '9' for lattice.maps.orders.backup-count: must be between 0 and 6"));
     }
 
     @Test
     void unknownStoreMode_failsNamingPropertyAndValue() {
         runner.withPropertyValues("lattice.maps.orders.store.mode=write-around")
                 .run(context -> assertFailure(context, "lattice.maps.orders.store.mode", "write-around", "StoreMode"));
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static void assertProblem(AssertableApplicationContext context, String line) {
+        assertThat(context).hasFailed();
+        assertThat(StartupFailureReport.of(context.getStartupFailure())).contains(line);
     }
 
     private static void assertFailure(AssertableApplicationContext context, String property, String value, String reason) {
@@ -161,7 +252,7 @@ class LatticePropertiesValidationTests {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(LatticeProperties.class)
+    @Import(GridSettingsConfiguration.class)
     static class PropertiesOnly {
     }
 }

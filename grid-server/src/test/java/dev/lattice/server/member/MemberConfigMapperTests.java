@@ -8,6 +8,8 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
 import dev.lattice.server.config.DiscoveryMode;
+import dev.lattice.server.config.GridSettingsMapper;
+import dev.lattice.server.config.InvalidSettingsException;
 import dev.lattice.server.config.LatticeProperties;
 import dev.lattice.server.config.MapProperties;
 import java.time.Duration;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ClassPathResource;
 
 /** What the typed settings turn into, and how they combine with a plain Hazelcast file. */
-class MemberConfigFactoryTests {
+class MemberConfigMapperTests {
 
     @Test
     void hazelcastFile_staysUsableForWhatTypedSettingsDoNotCover() {
@@ -26,7 +28,7 @@ class MemberConfigFactoryTests {
         orders.setBackupCount(1);
         properties.getMaps().put("orders", orders);
 
-        Config config = new MemberConfigFactory(properties).create();
+        Config config = map(properties);
 
         assertThat(config.getQueueConfig("jobs").getMaxSize()).isEqualTo(500);
         assertThat(config.getMapConfig("legacy").getBackupCount()).isEqualTo(3);
@@ -34,8 +36,8 @@ class MemberConfigFactoryTests {
         // Typed settings win where both speak...
         assertThat(config.getClusterName()).isEqualTo("lattice");
         assertThat(config.getMapConfig("orders").getBackupCount()).isEqualTo(1);
-        // ...and the typed map applies all its fields, its own defaults included.
-        assertThat(config.getMapConfig("orders").isReadBackupData()).isFalse();
+        // ...and a key nobody typed keeps the file's value.
+        assertThat(config.getMapConfig("orders").isReadBackupData()).isTrue();
     }
 
     @Test
@@ -43,8 +45,8 @@ class MemberConfigFactoryTests {
         LatticeProperties properties = new LatticeProperties();
         properties.setConfigFile(new ClassPathResource("hazelcast/missing.yaml"));
 
-        assertThatThrownBy(() -> new MemberConfigFactory(properties).create())
-                .hasMessageContaining("lattice.config-file").hasMessageContaining("missing.yaml");
+        assertThatThrownBy(() -> map(properties)).isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("for lattice.config-file").hasMessageContaining("missing.yaml");
     }
 
     @Test
@@ -61,7 +63,7 @@ class MemberConfigFactoryTests {
         sessions.getEviction().setSize(10_000);
         properties.getMaps().put("sessions", sessions);
 
-        MapConfig map = new MemberConfigFactory(properties).create().getMapConfig("sessions");
+        MapConfig map = map(properties).getMapConfig("sessions");
 
         assertThat(map.getBackupCount()).isEqualTo(2);
         assertThat(map.getAsyncBackupCount()).isEqualTo(1);
@@ -81,7 +83,7 @@ class MemberConfigFactoryTests {
         properties.getNetwork().setInterfaces(List.of("10.*.*.*"));
         properties.getNetwork().setBindAny(true);
 
-        Config config = new MemberConfigFactory(properties).create();
+        Config config = map(properties);
 
         assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isFalse();
         assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
@@ -89,5 +91,9 @@ class MemberConfigFactoryTests {
         assertThat(config.getNetworkConfig().getJoin().getKubernetesConfig().getProperty("service-dns"))
                 .isEqualTo("lattice.grid.svc.cluster.local");
         assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("true");
+    }
+
+    private static Config map(LatticeProperties properties) {
+        return MemberConfigMapper.map(GridSettingsMapper.map(properties));
     }
 }

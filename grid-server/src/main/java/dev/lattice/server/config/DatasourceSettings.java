@@ -1,0 +1,16 @@
+package dev.lattice.server.config;
+
+import dev.lattice.cacheloader.config.DataSourceSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The database behind backed maps, validated.
+ *
+ * @param external  the configured PostgreSQL, or null for the embedded one
+ * @param poolSize  connections, also for the embedded database
+ */
+public record DatasourceSettings(@Nullable DataSourceSettings external, Path embeddedDataDir, int embeddedPort, int poolSize,
+                                 Duration startupTimeout, Path spoolDirectory) {
+}

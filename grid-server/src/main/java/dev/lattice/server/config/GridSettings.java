@@ -1,0 +1,64 @@
+package dev.lattice.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.Resource;
+
+/**
+ * Everything a grid node runs on, validated: made once at startup from {@code lattice.*} by
+ * {@link GridSettingsMapper} and kept as the single source for the member config, the database
+ * and the effective-configuration endpoint.
+ *
+ * @param configFile           the Hazelcast file loaded under the typed settings, if any
+ * @param minimumClusterSize   split-brain protection's member count, the derived default applied
+ * @param extensionsDir        the application jars' directory, or null when the default one is absent
+ * @param maps                 every configured map (the default map, the file's maps and the typed ones), by name
+ */
+public record GridSettings(String clusterName, @Nullable Resource configFile, int partitionCount, int initialMinClusterSize,
+                           int minimumClusterSize, Network network, Discovery discovery, FailureDetection failureDetection,
+                           Duration shutdownTimeout, Invalidation invalidation, DatasourceSettings datasource,
+                           @Nullable Path extensionsDir, Map<String, MapSettings> maps) {
+
+    public GridSettings {
+        maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
+    }
+
+    /** Maps backed by a table, by name. */
+    public Map<String, MapSettings> backedMaps() {
+        Map<String, MapSettings> backed = new LinkedHashMap<>();
+        maps.forEach((name, map) -> {
+            if (map.store() != null) {
+                backed.put(name, map);
+            }
+        });
+        return Collections.unmodifiableMap(backed);
+    }
+
+    /** Where the member listens. */
+    public record Network(List<String> interfaces, boolean bindAny, int port, boolean portAutoIncrement, int portCount,
+                          @Nullable String publicAddress) {
+        public Network {
+            interfaces = List.copyOf(interfaces);
+        }
+    }
+
+    /** How members find each other. */
+    public record Discovery(DiscoveryMode mode, List<String> members, @Nullable String serviceDns, Duration serviceDnsTimeout) {
+        public Discovery {
+            members = List.copyOf(members);
+        }
+    }
+
+    /** Heartbeats and the silence after which a member is removed; whole seconds. */
+    public record FailureDetection(Duration heartbeatInterval, Duration maxNoHeartbeat) {
+    }
+
+    /** Near-cache invalidation batching. */
+    public record Invalidation(boolean batchEnabled, int batchSize, Duration batchFrequency) {
+    }
+}
