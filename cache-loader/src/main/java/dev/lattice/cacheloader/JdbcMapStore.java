@@ -71,7 +71,8 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         }
         this.table = table;
         this.environment = environment;
-        this.loader = new JdbcMapLoader(table, instance -> WriteBehind.ownership(instance, table.mapName()));
+        this.loader = new JdbcMapLoader(table, instance -> WriteBehind.ownership(instance, table.mapName()),
+                environment.minimumClusterSize());
         Fence fence = new Fence(table.mapName(), table.metrics());
         this.writer = new TableWriter(table, fence, environment.minimumClusterSize());
         this.deadLetters = new DeadLetters(table);

@@ -52,7 +52,8 @@ public final class LatticeMapStores {
         MapTable table = new MapTable(mapName, settings, environment.dataSource(), new MapStoreMetrics(environment.registry(), mapName));
         Object implementation;
         if (settings.mode() == StoreMode.READ_THROUGH) {
-            implementation = new JdbcMapLoader(table, instance -> WriteBehind.ownership(instance, mapName));
+            implementation = new JdbcMapLoader(table, instance -> WriteBehind.ownership(instance, mapName),
+                    environment.minimumClusterSize());
         } else {
             JdbcMapStore store = new JdbcMapStore(table, environment);
             store.replaySpool();

@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Read-through from a PostgreSQL table: {@code load}, {@code loadAll} in batches of
@@ -29,19 +32,26 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
     /** Rows per round trip while streaming keys for an eager load. */
     static final int KEY_FETCH_SIZE = 10_000;
 
+    private static final Logger log = LoggerFactory.getLogger(JdbcMapLoader.class);
+    private static final long QUORUM_POLL_NANOS = 200_000_000L;
+
     private final MapTable table;
     private final Function<HazelcastInstance, Ownership> ownershipOf;
+    private final int minimumClusterSize;
     private final EagerPrefetch prefetch;
     private final AtomicLong loadFailures = new AtomicLong();
     private volatile Ownership ownership;
+    private volatile HazelcastInstance member;
 
     /**
-     * @param ownershipOf what a member believes about partition ownership; an eager map's loads are
-     *                    served from one scan of the partitions this member owns
+     * @param ownershipOf        what a member believes about partition ownership; an eager map's loads are
+     *                           served from one scan of the partitions this member owns
+     * @param minimumClusterSize members split-brain protection requires before the map accepts writes; 1 = none
      */
-    public JdbcMapLoader(MapTable table, Function<HazelcastInstance, Ownership> ownershipOf) {
+    public JdbcMapLoader(MapTable table, Function<HazelcastInstance, Ownership> ownershipOf, int minimumClusterSize) {
         this.table = table;
         this.ownershipOf = ownershipOf;
+        this.minimumClusterSize = minimumClusterSize;
         this.prefetch = table.settings().initialLoad() == InitialLoad.EAGER ? new EagerPrefetch(table) : null;
     }
 
@@ -146,11 +156,37 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
      */
     @Override
     public Iterable<Object> loadAllKeys() {
+        awaitMinimumClusterSize();
         if (table.settings().initialLoad() == InitialLoad.LAZY) {
             return List.of();
         }
         return new KeyStream(table.dataSource(), table.sql().selectAllKeys, KEY_FETCH_SIZE, table::readKey, table.mapName(),
                 this::keyStreamFailed);
+    }
+
+    /**
+     * Hazelcast ends every key load (a lazy map's empty one too) by telling each partition it is
+     * done, with an operation split-brain protection counts as a write. Below the minimum it is
+     * refused, and the partitions that missed it stay without their keys for good: a first node
+     * alone loaded 441 of 500 rows and reported the map loaded. So the load waits, on Hazelcast's
+     * key-loading thread, until this member sees enough members; the map's operations wait with it.
+     */
+    private void awaitMinimumClusterSize() {
+        Ownership view = ownership;
+        HazelcastInstance self = member;
+        if (view == null || self == null || view.clusterSize() >= minimumClusterSize) {
+            return;
+        }
+        log.info("Map {} waits for {} members before loading keys from table {} (split-brain protection); it sees {}",
+                table.mapName(), minimumClusterSize, table.settings().table(), view.clusterSize());
+        while (view.clusterSize() < minimumClusterSize) {
+            if (Thread.currentThread().isInterrupted() || !self.getLifecycleService().isRunning()) {
+                throw new IllegalStateException("map '" + table.mapName() + "': member stopped while waiting for "
+                        + minimumClusterSize + " members to load keys");
+            }
+            LockSupport.parkNanos(QUORUM_POLL_NANOS);
+        }
+        log.info("Map {} sees {} members: loading keys", table.mapName(), view.clusterSize());
     }
 
     /**
@@ -182,6 +218,7 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
     public void init(HazelcastInstance hazelcastInstance, Properties properties, String name) {
         // The pool is owned by whoever created it (see LatticeMapStores); only the member's view is needed.
         ownership = ownershipOf.apply(hazelcastInstance);
+        member = hazelcastInstance;
     }
 
     /** Removes this map's meters; the pool stays open because other maps may share it. */

@@ -22,6 +22,11 @@ import org.springframework.context.SmartLifecycle;
  * would silently miss rows (single reads still fall through to the table). Lattice retries the
  * load (without replacing values written since) until it succeeds, and readiness stays down
  * until every eager map is loaded.
+ *
+ * <p>Below split-brain protection's minimum cluster size the store holds every load back (Hazelcast
+ * would lose part of it, see {@code JdbcMapLoader}). Readiness does not wait for those loads then:
+ * Kubernetes starts the next pod only once this one is ready, so waiting would never end. Such a
+ * member refuses writes anyway, and reads of an eager map wait for its load.
  */
 public final class MapLoads implements SmartLifecycle {
 
@@ -30,13 +35,20 @@ public final class MapLoads implements SmartLifecycle {
 
     private final HazelcastInstance member;
     private final Map<String, MapStoreSettings> stores;
+    private final int minimumClusterSize;
     private final Set<String> loaded = ConcurrentHashMap.newKeySet();
     private volatile Thread loader;
     private volatile boolean running;
 
-    MapLoads(HazelcastInstance member, Map<String, MapStoreSettings> stores) {
+    MapLoads(HazelcastInstance member, Map<String, MapStoreSettings> stores, int minimumClusterSize) {
         this.member = member;
         this.stores = stores;
+        this.minimumClusterSize = minimumClusterSize;
+    }
+
+    /** Members still missing before eager maps can load; 0 once the minimum cluster size is met. */
+    public int membersMissing() {
+        return Math.max(0, minimumClusterSize - member.getCluster().getMembers().size());
     }
 
     /** Eager maps whose rows are not all in the grid yet. */

@@ -1,6 +1,7 @@
 package dev.lattice.server.persistence;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.lattice.server.config.GridSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -9,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 class PersistenceConfiguration {
 
     @Bean
-    MapLoads mapLoads(HazelcastInstance member, GridPersistence persistence) {
-        return new MapLoads(member, persistence.stores());
+    MapLoads mapLoads(HazelcastInstance member, GridPersistence persistence, GridSettings settings) {
+        return new MapLoads(member, persistence.stores(), settings.minimumClusterSize());
     }
 }

@@ -10,6 +10,8 @@ import dev.lattice.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -56,5 +58,47 @@ class MapLoadTests {
         } finally {
             PostgresFixture.executeAsAdmin("DROP ROLE IF EXISTS " + role);
         }
+    }
+
+    /**
+     * With split-brain protection requiring two members, the first node alone must be ready (Kubernetes
+     * starts the second pod only then) and must not load {@code records} before the second joins:
+     * Hazelcast would lose part of that load. It hung at "loading [records]" for good before.
+     */
+    @Test
+    void firstNodeBelowTheMinimumClusterSize_isReady_andLoadsOnceTheSecondJoins() throws Exception {
+        try (TestDatabase db = PostgresFixture.createDatabase()) {
+            try (Connection admin = db.connect(); Statement s = admin.createStatement()) {
+                s.execute("CREATE TABLE records (id text PRIMARY KEY, value text NOT NULL)");
+                s.execute("INSERT INTO records SELECT 'k' || i, 'v' || i FROM generate_series(1, 500) AS i");
+            }
+            List<Integer> ports = FreePorts.distinct(2);
+            String[] common = {"--lattice.cluster-name=quorum-" + UUID.randomUUID(),
+                    "--lattice.discovery.members=127.0.0.1:" + ports.get(0) + ",127.0.0.1:" + ports.get(1),
+                    "--lattice.split-brain-protection.minimum-cluster-size=2",
+                    "--lattice.datasource.url=" + db.jdbcUrl()};
+            try (GridNode first = GridNode.start(with(common, "--lattice.network.port=" + ports.get(0)))) {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    var readiness = first.get("/actuator/health/readiness");
+                    assertThat(readiness.statusCode()).isEqualTo(200);
+                    assertThat(readiness.body()).contains("more member(s) join");
+                });
+
+                try (GridNode second = GridNode.start(with(common, "--lattice.network.port=" + ports.get(1)))) {
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                        assertThat(first.get("/actuator/health/readiness").body()).doesNotContain("records");
+                        assertThat(second.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+                    });
+                    assertThat(first.member().getMap("records").size()).isEqualTo(500);
+                    assertThat(second.member().<String, String>getMap("records").get("k250")).isEqualTo("v250");
+                }
+            }
+        }
+    }
+
+    private static String[] with(String[] common, String extra) {
+        String[] all = Arrays.copyOf(common, common.length + 1);
+        all[common.length] = extra;
+        return all;
     }
 }
