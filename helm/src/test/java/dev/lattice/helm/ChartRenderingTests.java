@@ -143,6 +143,21 @@ class ChartRenderingTests {
         assertThat(pod.getAutomountServiceAccountToken()).as("DNS discovery needs no API token").isFalse();
     }
 
+    /** The root filesystem is read-only: the spool must be on the data volume, a claim unless persistence is off. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void spoolDirectory_isOnTheDataVolume(String scenario, Path valuesFile) {
+        RenderedChart chart = render(valuesFile);
+        VolumeMount data = mountOfVolume(chart.gridServer(), "data");
+
+        assertThat(chart.config().string("lattice.datasource.spool-directory")).startsWith(data.getMountPath() + "/");
+        assertThat(data.getReadOnly()).as("writable").isNotEqualTo(Boolean.TRUE);
+        boolean claim = chart.statefulSet().getSpec().getVolumeClaimTemplates().stream()
+                .anyMatch(template -> template.getMetadata().getName().equals("data"));
+        Volume podVolume = volume(chart, "data");
+        assertThat(claim || (podVolume != null && podVolume.getEmptyDir() != null)).as("a claim or an emptyDir").isTrue();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void heap_isSizedFromTheContainerMemoryLimit(String scenario, Path valuesFile) {
