@@ -80,6 +80,9 @@ class ChartFeaturesTests {
         assertThat(chart.statefulSet().getSpec().getVolumeClaimTemplates()).singleElement()
                 .satisfies(claim -> assertThat(claim.getMetadata().getName()).isEqualTo("data"));
         assertThat(volume(chart, "data")).as("a claim, not a pod volume").isNull();
+        var retention = chart.statefulSet().getSpec().getPersistentVolumeClaimRetentionPolicy();
+        assertThat(retention.getWhenDeleted()).as("claims outlive helm uninstall").isEqualTo("Retain");
+        assertThat(retention.getWhenScaled()).as("and a scale-down").isEqualTo("Retain");
         assertThat(chart.config().string("lattice.datasource.spool-directory"))
                 .startsWith(mountOfVolume(chart.gridServer(), "data").getMountPath() + "/");
     }
