@@ -96,6 +96,41 @@ metrics.
 {{- end }}
 
 {{/*
+Members a node must see to accept writes (grid-server's lattice.split-brain-protection.minimum-cluster-size):
+the value set by the user, else a majority of replicaCount. grid-server's own default is a majority of
+initial-min-cluster-size, which the chart keeps at 1 (pods start one at a time), i.e. no protection.
+*/}}
+{{- define "lattice.minimumClusterSize" -}}
+{{- $protection := index .Values.lattice "split-brain-protection" | default dict }}
+{{- if hasKey $protection "minimum-cluster-size" }}
+{{- index $protection "minimum-cluster-size" | int }}
+{{- else }}
+{{- add (div (int .Values.replicaCount) 2) 1 }}
+{{- end }}
+{{- end }}
+
+{{/*
+Maps that load their table whole at startup, as a JSON list: every map whose store says
+initial-load: eager, and `records` unless its initial-load is set otherwise (grid-server's own
+application.yml persists `records` with initial-load: eager).
+*/}}
+{{- define "lattice.eagerMaps" -}}
+{{- $maps := .Values.lattice.maps | default dict }}
+{{- $eager := list }}
+{{- if not (hasKey $maps "records") }}
+{{- $eager = append $eager "records" }}
+{{- end }}
+{{- range $name, $map := $maps }}
+{{- $store := (($map | default dict).store) | default dict }}
+{{- $load := index $store "initial-load" | default (ternary "eager" "" (eq $name "records")) | toString | lower }}
+{{- if eq $load "eager" }}
+{{- $eager = append $eager $name }}
+{{- end }}
+{{- end }}
+{{- toJson $eager }}
+{{- end }}
+
+{{/*
 lattice.shutdown.timeout in seconds; the schema allows only whole seconds ("120s") or minutes ("2m").
 */}}
 {{- define "lattice.shutdownTimeoutSeconds" -}}
@@ -140,6 +175,14 @@ combination fails `helm template`, `helm install` and `helm upgrade` before anyt
 {{- if and .Values.networkPolicy.enabled (eq (len .Values.networkPolicy.clientLabels) 0) }}
 {{- fail "networkPolicy.clientLabels must name at least one label, or every pod could reach the member port." }}
 {{- end }}
+{{- $minimum := include "lattice.minimumClusterSize" . | int }}
+{{- if and (gt (int .Values.replicaCount) 0) (gt $minimum (int .Values.replicaCount)) }}
+{{- fail (printf "lattice.split-brain-protection.minimum-cluster-size is %d but replicaCount is %d: no node would ever see %d members, so the grid would refuse every write. Lower it to at most %d (a majority: %d), or remove it to let the chart compute the majority." $minimum (int .Values.replicaCount) $minimum (int .Values.replicaCount) (add (div (int .Values.replicaCount) 2) 1)) }}
+{{- end }}
+{{- $eager := include "lattice.eagerMaps" . | fromJsonArray }}
+{{- if and (gt $minimum 1) $eager }}
+{{- fail (printf "lattice.split-brain-protection.minimum-cluster-size is %d but map(s) %s load eagerly (lattice.maps.<name>.store.initial-load). Pods start one at a time, each once the previous one is ready, and the first one is alone: below the minimum Hazelcast refuses the writes of an eager load, so that pod never becomes ready and the others are never created. Set lattice.maps.<name>.store.initial-load=lazy for %s (grid-server loads `records` eagerly unless told otherwise), or lattice.split-brain-protection.minimum-cluster-size=1 (no split-brain protection)." $minimum (join ", " $eager) (join ", " $eager)) }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -168,7 +211,10 @@ grid-server's configuration (application.yml). Only chart-owned keys are added t
 {{- else }}
 {{- $_ := set $datasource "embedded" (dict "data-dir" (printf "%s/postgres" (include "lattice.dataDir" .))) }}
 {{- end }}
+{{- /* Writes the last stopping node could not store are saved here and replayed at the next start: on the data volume. */}}
+{{- $_ := set $datasource "spool-directory" (printf "%s/spool" (include "lattice.dataDir" .)) }}
 {{- $_ := set $lattice "datasource" $datasource }}
+{{- $_ := set $lattice "split-brain-protection" (dict "minimum-cluster-size" (include "lattice.minimumClusterSize" . | int)) }}
 {{- if .Values.extensions.enabled }}
 {{- $_ := set $lattice "extensions" (dict "dir" .Values.extensions.mountPath) }}
 {{- end }}

@@ -8,23 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Optional objects appear only when enabled, and each one fits the rest of the release. */
 class ChartFeaturesTests {
-
-    private static final Path FILES = HelmChart.DIR.resolve("files");
 
     @Test
     void optionalObjects_areOffByDefault() {
@@ -36,52 +32,6 @@ class ChartFeaturesTests {
         assertThat(chart.find(ConfigMap.class, HelmChart.FULLNAME + "-dashboards")).isEmpty();
         assertThat(chart.config().get("lattice.extensions")).isNull();
         assertThat(chart.statefulSet().getSpec().getTemplate().getSpec().getInitContainers()).isEmpty();
-    }
-
-    @Test
-    void prometheusRule_carriesEveryRuleGroupOfTheMonitoringFiles() throws IOException {
-        RenderedChart chart = HelmChart.scenario(HelmChart.scenario("all-features")).render();
-
-        GenericKubernetesResource rule = chart.all("PrometheusRule").get(0);
-        assertThat(rule.getMetadata().getLabels()).containsEntry("release", "prometheus");
-        assertThat(rule.<Object>get("spec", "groups")).isEqualTo(ruleGroupsOfFiles());
-        assertThat(ruleGroupsOfFiles()).isNotEmpty();
-    }
-
-    @Test
-    void dashboardsConfigMap_carriesEveryDashboardFile_withTheSidecarLabel() throws IOException {
-        RenderedChart chart = HelmChart.scenario(HelmChart.scenario("all-features")).render();
-
-        ConfigMap dashboards = chart.get(ConfigMap.class, HelmChart.FULLNAME + "-dashboards");
-        assertThat(dashboards.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
-        assertThat(dashboards.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Lattice");
-        try (Stream<Path> files = Files.list(FILES.resolve("grafana"))) {
-            List<Path> json = files.toList();
-            assertThat(dashboards.getData()).hasSize(json.size());
-            for (Path file : json) {
-                assertThat(dashboards.getData().get(file.getFileName().toString())).isEqualTo(Files.readString(file).strip());
-                RenderedChart.YAML.readTree(dashboards.getData().get(file.getFileName().toString())); // still valid JSON
-            }
-        }
-        int bytes = dashboards.getData().values().stream().mapToInt(String::length).sum();
-        assertThat(bytes).as("a ConfigMap holds at most 1 MiB").isLessThan(1024 * 1024);
-    }
-
-    @Test
-    void serviceMonitor_scrapesThePrometheusEndpointOfEveryMember() {
-        RenderedChart chart = HelmChart.scenario(HelmChart.scenario("all-features")).render();
-
-        GenericKubernetesResource monitor = chart.all("ServiceMonitor").get(0);
-        @SuppressWarnings("unchecked")
-        Map<String, String> selected = (Map<String, String>) monitor.get("spec", "selector", "matchLabels");
-        Service headless = chart.get(Service.class, HelmChart.FULLNAME + "-headless");
-        assertThat(headless.getMetadata().getLabels()).as("the ServiceMonitor selects the headless service (all members)")
-                .containsAllEntriesOf(selected);
-        assertThat(chart.all(Service.class)).filteredOn(s -> s.getMetadata().getLabels().entrySet().containsAll(selected.entrySet()))
-                .hasSize(1);
-        assertThat(monitor.<Object>get("spec", "endpoints", 0, "port")).isEqualTo("http");
-        assertThat(headless.getSpec().getPorts()).anyMatch(port -> port.getName().equals("http"));
-        assertThat(monitor.<Object>get("spec", "endpoints", 0, "path")).isEqualTo("/actuator/prometheus");
     }
 
     @Test
@@ -102,7 +52,7 @@ class ChartFeaturesTests {
     }
 
     @Test
-    void externalDatabase_passwordComesFromTheSecretAsAFile_andNoEmbeddedStorageIsCreated() {
+    void externalDatabase_passwordComesFromTheSecretAsAFile_andNoEmbeddedDatabaseIsConfigured() {
         RenderedChart chart = HelmChart.scenario(HelmChart.scenario("external-database")).render();
         GridConfig config = chart.config();
         Container container = chart.gridServer();
@@ -120,28 +70,60 @@ class ChartFeaturesTests {
             assertThat(item.getKey()).isEqualTo("password");
             assertThat(item.getPath()).isEqualTo("password");
         });
-        assertThat(chart.statefulSet().getSpec().getVolumeClaimTemplates()).isEmpty();
-        assertThat(volume(chart, "data")).isNull();
         assertThat(String.join("\n", chart.objects().stream().map(Object::toString).toList())).doesNotContain("secret-password");
     }
 
     @Test
-    void embeddedDatabase_keepsItsFilesOnAClaimPerPod() {
+    void externalDatabase_stillKeepsTheSpoolOnAClaimPerPod() {
+        RenderedChart chart = HelmChart.scenario(HelmChart.scenario("external-database")).render();
+
+        assertThat(chart.statefulSet().getSpec().getVolumeClaimTemplates()).singleElement()
+                .satisfies(claim -> assertThat(claim.getMetadata().getName()).isEqualTo("data"));
+        assertThat(volume(chart, "data")).as("a claim, not a pod volume").isNull();
+        var retention = chart.statefulSet().getSpec().getPersistentVolumeClaimRetentionPolicy();
+        assertThat(retention.getWhenDeleted()).as("claims outlive helm uninstall").isEqualTo("Retain");
+        assertThat(retention.getWhenScaled()).as("and a scale-down").isEqualTo("Retain");
+        assertThat(chart.config().string("lattice.datasource.spool-directory"))
+                .startsWith(mountOfVolume(chart.gridServer(), "data").getMountPath() + "/");
+    }
+
+    @Test
+    void embeddedDatabase_keepsItsFilesOnAClaimPerPod_nextToTheSpool() {
         RenderedChart chart = HelmChart.defaults().render();
 
         String dataDir = chart.config().string("lattice.datasource.embedded.data-dir");
         var claim = chart.statefulSet().getSpec().getVolumeClaimTemplates();
-        assertThat(claim).singleElement().satisfies(c -> assertThat(c.getMetadata().getName()).isEqualTo("data"));
-        assertThat(dataDir).startsWith(mountOfVolume(chart.gridServer(), "data").getMountPath() + "/");
+        assertThat(claim).singleElement().satisfies(c -> {
+            assertThat(c.getMetadata().getName()).isEqualTo("data");
+            assertThat(c.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("2Gi");
+            assertThat(c.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+        });
+        String data = mountOfVolume(chart.gridServer(), "data").getMountPath();
+        assertThat(dataDir).startsWith(data + "/");
+        assertThat(chart.config().string("lattice.datasource.spool-directory")).startsWith(data + "/").isNotEqualTo(dataDir);
         assertThat(chart.config().get("lattice.datasource.url")).isNull();
     }
 
     @Test
-    void embeddedDatabase_withoutPersistence_usesAnEmptyDir() {
-        RenderedChart chart = HelmChart.defaults().set("database.embedded.persistence.enabled", false).render();
+    void persistence_setsTheClaimsStorageClassSizeAndAccessModes() {
+        RenderedChart chart = HelmChart.defaults().set("persistence.storageClass", "fast-ssd").set("persistence.size", "10Gi")
+                .set("persistence.accessModes[0]", "ReadWriteOncePod").render();
+
+        var claim = chart.statefulSet().getSpec().getVolumeClaimTemplates().get(0);
+        assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+        assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("10Gi");
+        assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOncePod");
+    }
+
+    @ParameterizedTest(name = "database.url={0}")
+    @ValueSource(strings = {"", "jdbc:postgresql://pg:5432/lattice"})
+    void withoutPersistence_theDataVolumeIsAnEmptyDir(String url) {
+        RenderedChart chart = HelmChart.defaults().set("persistence.enabled", false).set("database.url", url).render();
 
         assertThat(chart.statefulSet().getSpec().getVolumeClaimTemplates()).isEmpty();
         assertThat(volume(chart, "data").getEmptyDir()).isNotNull();
+        assertThat(chart.config().string("lattice.datasource.spool-directory"))
+                .startsWith(mountOfVolume(chart.gridServer(), "data").getMountPath() + "/");
     }
 
     @Test
@@ -217,16 +199,5 @@ class ChartFeaturesTests {
         return policy.getSpec().getIngress().stream()
                 .filter(rule -> rule.getPorts().stream().anyMatch(p -> port.equals(p.getPort().getStrVal())))
                 .findFirst().orElseThrow(() -> new AssertionError("no ingress rule for port " + port));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> ruleGroupsOfFiles() throws IOException {
-        List<Object> groups = new ArrayList<>();
-        try (Stream<Path> files = Files.list(FILES.resolve("prometheus"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                groups.addAll((List<Object>) RenderedChart.YAML.readValue(file.toFile(), Map.class).get("groups"));
-            }
-        }
-        return groups;
     }
 }

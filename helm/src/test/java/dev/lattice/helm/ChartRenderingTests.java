@@ -143,6 +143,40 @@ class ChartRenderingTests {
         assertThat(pod.getAutomountServiceAccountToken()).as("DNS discovery needs no API token").isFalse();
     }
 
+    /**
+     * Liveness gives a hung member far longer than the cluster takes to remove it (grid-server's
+     * lattice.failure-detection.max-no-heartbeat, 6 s unless set), so a GC pause never restarts a pod;
+     * startup outlasts grid-server's wait for its database (lattice.datasource.startup-timeout, 60 s).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void probeWindows_outlastFailureDetection_andTheDatabaseWait(String scenario, Path valuesFile) {
+        RenderedChart chart = render(valuesFile);
+        Container container = chart.gridServer();
+        String maxNoHeartbeat = chart.config().string("lattice.failure-detection.max-no-heartbeat");
+
+        Probe liveness = container.getLivenessProbe();
+        assertThat((long) liveness.getPeriodSeconds() * liveness.getFailureThreshold())
+                .isGreaterThan(5 * Durations.seconds(maxNoHeartbeat == null ? "6s" : maxNoHeartbeat));
+        Probe startup = container.getStartupProbe();
+        assertThat((long) startup.getPeriodSeconds() * startup.getFailureThreshold()).isGreaterThan(2 * 60L);
+    }
+
+    /** The root filesystem is read-only: the spool must be on the data volume, a claim unless persistence is off. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void spoolDirectory_isOnTheDataVolume(String scenario, Path valuesFile) {
+        RenderedChart chart = render(valuesFile);
+        VolumeMount data = mountOfVolume(chart.gridServer(), "data");
+
+        assertThat(chart.config().string("lattice.datasource.spool-directory")).startsWith(data.getMountPath() + "/");
+        assertThat(data.getReadOnly()).as("writable").isNotEqualTo(Boolean.TRUE);
+        boolean claim = chart.statefulSet().getSpec().getVolumeClaimTemplates().stream()
+                .anyMatch(template -> template.getMetadata().getName().equals("data"));
+        Volume podVolume = volume(chart, "data");
+        assertThat(claim || (podVolume != null && podVolume.getEmptyDir() != null)).as("a claim or an emptyDir").isTrue();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void heap_isSizedFromTheContainerMemoryLimit(String scenario, Path valuesFile) {

@@ -63,7 +63,8 @@ class ChartValidationTests {
     @Test
     void severalReplicas_withExternalDatabase_render() {
         RenderedChart chart = HelmChart.defaults().set("replicaCount", 3)
-                .set("database.url", "jdbc:postgresql://pg:5432/lattice").render();
+                .set("database.url", "jdbc:postgresql://pg:5432/lattice")
+                .set("lattice.maps.records.store.initial-load", "lazy").render();
 
         assertThat(chart.statefulSet().getSpec().getReplicas()).isEqualTo(3);
     }
@@ -95,6 +96,13 @@ class ChartValidationTests {
                 .renderFailure();
 
         assertThat(message).contains("database.url contains a password").contains("existingSecret").doesNotContain("secret&");
+    }
+
+    @Test
+    void persistenceUnderTheDatabase_isRejectedBySchema() {
+        String message = HelmChart.defaults().set("database.embedded.persistence.enabled", false).renderFailure();
+
+        assertThat(message).contains("embedded").contains("not allowed");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.lattice.helm;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -74,6 +75,23 @@ final class HelmChart {
         } catch (IllegalStateException e) {
             return e.getMessage();
         }
+    }
+
+    /** The NOTES.txt {@code helm install} prints, from a client-only dry run (no cluster needed). */
+    String notes() {
+        InstallCommand command = new Helm(DIR).install().withName(RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun();
+        if (valuesFile != null) {
+            command = command.withValuesFile(valuesFile);
+        }
+        for (Map.Entry<String, Object> set : sets.entrySet()) {
+            command = command.set(set.getKey(), set.getValue());
+        }
+        String output = command.call().getOutput();
+        int notes = output.indexOf("NOTES:");
+        if (notes < 0) {
+            throw new AssertionError("helm install printed no NOTES:\n" + output);
+        }
+        return output.substring(notes);
     }
 
     static LintResult lintStrict() {

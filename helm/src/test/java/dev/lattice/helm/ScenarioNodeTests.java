@@ -32,7 +32,7 @@ class ScenarioNodeTests {
     private static final Map<String, Class<?>> STARTED_BY = Map.of(
             "all-features-values.yaml", ScenarioNodeTests.class,
             "extensions-values.yaml", ScenarioNodeTests.class,
-            "external-database-values.yaml", GracefulShutdownTests.class);
+            "external-database-values.yaml", ProductionScenarioTests.class);
 
     @Test
     void everyScenario_startsRealNodesInSomeTest() {
