@@ -110,27 +110,6 @@ initial-min-cluster-size, which the chart keeps at 1 (pods start one at a time),
 {{- end }}
 
 {{/*
-Maps that load their table whole at startup, as a JSON list: every map whose store says
-initial-load: eager, and `records` unless its initial-load is set otherwise (grid-server's own
-application.yml persists `records` with initial-load: eager).
-*/}}
-{{- define "lattice.eagerMaps" -}}
-{{- $maps := .Values.lattice.maps | default dict }}
-{{- $eager := list }}
-{{- if not (hasKey $maps "records") }}
-{{- $eager = append $eager "records" }}
-{{- end }}
-{{- range $name, $map := $maps }}
-{{- $store := (($map | default dict).store) | default dict }}
-{{- $load := index $store "initial-load" | default (ternary "eager" "" (eq $name "records")) | toString | lower }}
-{{- if eq $load "eager" }}
-{{- $eager = append $eager $name }}
-{{- end }}
-{{- end }}
-{{- toJson $eager }}
-{{- end }}
-
-{{/*
 lattice.shutdown.timeout in seconds; the schema allows only whole seconds ("120s") or minutes ("2m").
 */}}
 {{- define "lattice.shutdownTimeoutSeconds" -}}
@@ -178,10 +157,6 @@ combination fails `helm template`, `helm install` and `helm upgrade` before anyt
 {{- $minimum := include "lattice.minimumClusterSize" . | int }}
 {{- if and (gt (int .Values.replicaCount) 0) (gt $minimum (int .Values.replicaCount)) }}
 {{- fail (printf "lattice.split-brain-protection.minimum-cluster-size is %d but replicaCount is %d: no node would ever see %d members, so the grid would refuse every write. Lower it to at most %d (a majority: %d), or remove it to let the chart compute the majority." $minimum (int .Values.replicaCount) $minimum (int .Values.replicaCount) (add (div (int .Values.replicaCount) 2) 1)) }}
-{{- end }}
-{{- $eager := include "lattice.eagerMaps" . | fromJsonArray }}
-{{- if and (gt $minimum 1) $eager }}
-{{- fail (printf "lattice.split-brain-protection.minimum-cluster-size is %d but map(s) %s load eagerly (lattice.maps.<name>.store.initial-load). Pods start one at a time, each once the previous one is ready, and the first one is alone: below the minimum Hazelcast refuses the writes of an eager load, so that pod never becomes ready and the others are never created. Set lattice.maps.<name>.store.initial-load=lazy for %s (grid-server loads `records` eagerly unless told otherwise), or lattice.split-brain-protection.minimum-cluster-size=1 (no split-brain protection)." $minimum (join ", " $eager) (join ", " $eager)) }}
 {{- end }}
 {{- end }}
 

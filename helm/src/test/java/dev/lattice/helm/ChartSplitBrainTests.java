@@ -9,14 +9,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Split-brain protection follows the replica count: the chart renders grid-server's
  * lattice.split-brain-protection.minimum-cluster-size as a majority of replicaCount unless the user
- * set it, and refuses values with which the grid could never take a write or never finish starting.
+ * set it, and refuses values with which the grid could never take a write.
  */
 class ChartSplitBrainTests {
 
-    /** Several replicas need an external database; grid-server's `records` map must then load lazily. */
+    /** Several replicas need an external database. */
     private static HelmChart replicas(int count) {
-        return HelmChart.defaults().set("replicaCount", count).set("database.url", "jdbc:postgresql://pg:5432/lattice")
-                .set("lattice.maps.records.store.initial-load", "lazy");
+        return HelmChart.defaults().set("replicaCount", count).set("database.url", "jdbc:postgresql://pg:5432/lattice");
     }
 
     @ParameterizedTest(name = "{0} replicas -> {1}")
@@ -50,31 +49,15 @@ class ChartSplitBrainTests {
         assertThat(message).contains("minimum-cluster-size").contains("greater than or equal to 1");
     }
 
+    /** grid-server holds eager loads back until the minimum is met, and readiness does not wait for them then. */
     @Test
-    void recordsLoadingEagerly_withAMajorityAboveOne_isRefused_sayingWhy() {
-        String message = HelmChart.defaults().set("replicaCount", 3).set("database.url", "jdbc:postgresql://pg:5432/lattice")
-                .renderFailure();
-
-        assertThat(message).contains("minimum-cluster-size is 2 but map(s) records load eagerly")
-                .contains("first one is alone").contains("never becomes ready")
-                .contains("initial-load=lazy").contains("minimum-cluster-size=1");
-    }
-
-    @Test
-    void anEagerMapOfTheUser_withAMajorityAboveOne_isRefused() {
-        String message = replicas(3).set("lattice.maps.orders.store.mode", "write-behind")
-                .set("lattice.maps.orders.store.initial-load", "EAGER").renderFailure();
-
-        assertThat(message).contains("map(s) orders load eagerly");
-    }
-
-    @Test
-    void eagerMaps_renderWithoutProtection() {
+    void eagerMaps_renderWithProtection() {
         RenderedChart chart = HelmChart.defaults().set("replicaCount", 3).set("database.url", "jdbc:postgresql://pg:5432/lattice")
-                .set("lattice.split-brain-protection.minimum-cluster-size", 1).render();
+                .set("lattice.maps.orders.store.mode", "write-behind").set("lattice.maps.orders.store.initial-load", "eager")
+                .render();
 
-        assertThat(chart.config().get("lattice.split-brain-protection.minimum-cluster-size")).isEqualTo(1);
-        assertThat(chart.config().get("lattice.maps.records")).as("records keeps grid-server's eager default").isNull();
+        assertThat(chart.config().get("lattice.split-brain-protection.minimum-cluster-size")).isEqualTo(2);
+        assertThat(chart.config().get("lattice.maps.orders.store.initial-load")).isEqualTo("eager");
     }
 
     /** grid-server reads the minimum at startup only: a new one must restart the pods, one at a time. */

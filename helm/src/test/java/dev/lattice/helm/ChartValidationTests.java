@@ -63,8 +63,7 @@ class ChartValidationTests {
     @Test
     void severalReplicas_withExternalDatabase_render() {
         RenderedChart chart = HelmChart.defaults().set("replicaCount", 3)
-                .set("database.url", "jdbc:postgresql://pg:5432/lattice")
-                .set("lattice.maps.records.store.initial-load", "lazy").render();
+                .set("database.url", "jdbc:postgresql://pg:5432/lattice").render();
 
         assertThat(chart.statefulSet().getSpec().getReplicas()).isEqualTo(3);
     }
