@@ -59,6 +59,17 @@ public final class GridNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits (bounded) until the readiness probe answers 200: a node accepts connections before
+     * its eager maps have loaded, so a test that asserts readiness must start from a ready node.
+     */
+    public GridNode awaitReady() {
+        org.awaitility.Awaitility.await("readiness of the node on port " + httpPort())
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get("/actuator/health/readiness").statusCode() == 200);
+        return this;
+    }
+
     public HazelcastInstance member() {
         return context.getBean(HazelcastInstance.class);
     }
@@ -90,7 +101,11 @@ public final class GridNode implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + httpPort() + path);
     }
 
-    static HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
+        return sendRequest(request);
+    }
+
+    static HttpResponse<String> sendRequest(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

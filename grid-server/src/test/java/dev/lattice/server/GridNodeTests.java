@@ -37,8 +37,8 @@ class GridNodeTests {
                 // Not Hazelcast's default of 1, so the test below can tell the setting was applied.
                 "--lattice.maps.default.backup-count=2",
                 "--management.endpoints.web.exposure.include=*",
-                "--spring.security.user.name=operator",
-                "--spring.security.user.password=s3cret");
+                "--lattice.admin.user=operator",
+                "--lattice.admin.password=s3cret");
     }
 
     @AfterAll

@@ -18,14 +18,27 @@ import org.springframework.core.io.Resource;
  * @param minimumClusterSize   split-brain protection's member count, the derived default applied
  * @param extensionsDir        the application jars' directory, or null when the default one is absent
  * @param maps                 every configured map (the default map, the file's maps and the typed ones), by name
+ * @param allowedPackages      package prefixes (a trailing dot) or packages whose classes Java serialization may read,
+ *                             besides the JDK's and Hazelcast's
+ * @param admin                the operator's credential, or null when none is set (operations endpoints then refuse everyone)
  */
 public record GridSettings(String clusterName, @Nullable Resource configFile, int partitionCount, int initialMinClusterSize,
                            int minimumClusterSize, Network network, Discovery discovery, FailureDetection failureDetection,
                            Duration shutdownTimeout, Invalidation invalidation, DatasourceSettings datasource,
-                           @Nullable Path extensionsDir, Map<String, MapSettings> maps) {
+                           @Nullable Path extensionsDir, Map<String, MapSettings> maps, List<String> allowedPackages,
+                           @Nullable Admin admin) {
 
     public GridSettings {
         maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
+        allowedPackages = List.copyOf(allowedPackages);
+    }
+
+    /** The operator's user and the hash of the password; the password itself is not kept. */
+    public record Admin(String user, String passwordHash) {
+        @Override
+        public String toString() {
+            return "Admin[user=" + user + "]";
+        }
     }
 
     /** Maps backed by a table, by name. */

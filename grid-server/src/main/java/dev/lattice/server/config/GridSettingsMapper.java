@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 
 /**
  * The one translation from bound {@code lattice.*} properties to the validated {@link GridSettings}
@@ -56,7 +57,49 @@ public final class GridSettingsMapper {
                 network(properties.getNetwork()), discovery(properties.getDiscovery(), properties.getNetwork()),
                 failureDetection(properties.getFailureDetection()), properties.getShutdown().getTimeout(),
                 invalidation(properties.getInvalidation()), datasource(properties.getDatasource()),
-                extensionsDir(properties.getExtensions()), new MapSettingsMapper(problems).map(properties.getMaps(), file));
+                extensionsDir(properties.getExtensions()), new MapSettingsMapper(problems).map(properties.getMaps(), file),
+                allowedPackages(properties.getSerialization()), admin(properties.getAdmin()));
+    }
+
+    private List<String> allowedPackages(SerializationProperties serialization) {
+        for (String prefix : serialization.getAllowedPackages()) {
+            if (prefix == null || !prefix.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*\\.?")) {
+                problems.reject("lattice.serialization.allowed-packages", prefix,
+                        "must be a Java package, e.g. com.example.orders or com.example. (a trailing dot takes sub-packages)");
+            }
+        }
+        return List.copyOf(serialization.getAllowedPackages());
+    }
+
+    /** The password is hashed at once and not kept; a file's single trailing newline is ignored. */
+    private GridSettings.@Nullable Admin admin(AdminProperties admin) {
+        String password = admin.getPassword();
+        if (password != null && admin.getPasswordFile() != null) {
+            problems.reject("lattice.admin.password-file", admin.getPasswordFile(),
+                    "can not be combined with lattice.admin.password (LATTICE_ADMIN_PASSWORD): set one");
+            return null;
+        }
+        if (admin.getPasswordFile() != null) {
+            try {
+                password = Files.readString(admin.getPasswordFile()).replaceFirst("\\R$", "");
+            } catch (java.io.IOException e) {
+                problems.reject("lattice.admin.password-file", admin.getPasswordFile(), "can not be read: " + e.getMessage());
+                return null;
+            }
+        }
+        if (password == null) {
+            return null;
+        }
+        if (password.isBlank()) {
+            problems.reject(admin.getPasswordFile() != null ? "lattice.admin.password-file" : "lattice.admin.password",
+                    admin.getPasswordFile() != null ? admin.getPasswordFile() : "", "the password must not be blank");
+            return null;
+        }
+        if (admin.getUser() == null || admin.getUser().isBlank() || admin.getUser().contains(":")) {
+            problems.reject("lattice.admin.user", admin.getUser(), "must be a non-blank name without ':'");
+            return null;
+        }
+        return new GridSettings.Admin(admin.getUser(), PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(password));
     }
 
     private @Nullable Config configFile(LatticeProperties properties) {

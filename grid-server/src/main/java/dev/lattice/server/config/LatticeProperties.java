@@ -68,6 +68,14 @@ public class LatticeProperties {
     @NestedConfigurationProperty
     private final ExtensionsProperties extensions = new ExtensionsProperties();
 
+    /** Which classes members may deserialize ({@code lattice.serialization.*}). */
+    @NestedConfigurationProperty
+    private final SerializationProperties serialization = new SerializationProperties();
+
+    /** The operator's credential for the actuator's operations ({@code lattice.admin.*}). */
+    @NestedConfigurationProperty
+    private final AdminProperties admin = new AdminProperties();
+
     /**
      * Maps by name. Every key set under {@code default} applies to every map (those named here,
      * those of {@code config-file}, and those created at run time); a key set under a map's own
@@ -138,6 +146,14 @@ public class LatticeProperties {
 
     public ExtensionsProperties getExtensions() {
         return extensions;
+    }
+
+    public SerializationProperties getSerialization() {
+        return serialization;
+    }
+
+    public AdminProperties getAdmin() {
+        return admin;
     }
 
     public Map<String, MapProperties> getMaps() {

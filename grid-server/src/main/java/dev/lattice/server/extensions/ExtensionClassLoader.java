@@ -8,6 +8,10 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
@@ -63,6 +67,22 @@ public final class ExtensionClassLoader extends URLClassLoader {
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("lattice.extensions.dir: cannot load " + jar, e);
         }
+    }
+
+    /** The packages of the classes in this loader's jars: application code the operator deployed on purpose. */
+    public Set<String> packages() {
+        Set<String> packages = new TreeSet<>();
+        for (URL url : getURLs()) {
+            try (JarFile jar = new JarFile(Path.of(url.toURI()).toFile())) {
+                jar.stream().map(JarEntry::getName)
+                        .filter(name -> name.endsWith(".class") && name.contains("/") && !name.startsWith("META-INF/"))
+                        .map(name -> name.substring(0, name.lastIndexOf('/')).replace('/', '.'))
+                        .forEach(packages::add);
+            } catch (IOException | java.net.URISyntaxException e) {
+                throw new IllegalStateException("lattice.extensions.dir: cannot read " + url, e);
+            }
+        }
+        return packages;
     }
 
     /** Where application classes come from, for logs and for the message of a missing class. */

@@ -104,7 +104,9 @@ import javax.cache.configuration.FactoryBuilder;
         String cluster = "extensions-" + UUID.randomUUID();
         int port = FreePorts.one();
         node = GridNode.start("--lattice.cluster-name=" + cluster, "--lattice.network.port=" + port,
-                "--lattice.network.port-auto-increment=false", "--lattice.extensions.dir=" + lib);
+                "--lattice.network.port-auto-increment=false", "--lattice.extensions.dir=" + lib,
+                // Allowed but in no jar: the call must reach class loading, past the serialization filter.
+                "--lattice.serialization.allowed-packages=com.example.missing").awaitReady();
         client = LatticeClient.builder().addresses("127.0.0.1:" + port).clusterName(cluster)
                 .customize(config -> config.setClassLoader(application)).build();
     }

@@ -82,12 +82,10 @@ class PackagedNodeEffectiveConfigIT {
         Files.writeString(workDir.resolve("application.yml"), """
                 server:
                   port: %d
-                spring:
-                  security:
-                    user:
-                      name: %s
-                      password: %s
                 lattice:
+                  admin:
+                    user: %s
+                    password: %s
                   cluster-name: %s
                   config-file: file:%s
                   network:

@@ -42,8 +42,8 @@ class DeadLetterEndpointTests {
                     "--lattice.maps.orders.store.value-type=text",
                     "--lattice.maps.orders.store.max-attempts=1",
                     "--management.endpoints.web.exposure.include=health,deadletters",
-                    "--spring.security.user.name=" + USER,
-                    "--spring.security.user.password=" + PASSWORD));
+                    "--lattice.admin.user=" + USER,
+                    "--lattice.admin.password=" + PASSWORD));
             if (db.user() != null) {
                 args.add("--lattice.datasource.user=" + db.user());
                 args.add("--lattice.datasource.password=" + db.password());
