@@ -93,7 +93,10 @@ final class Grid implements AutoCloseable {
         return nodes;
     }
 
-    /** A client of the whole grid, with Lattice's defaults (redo on, retry forever). */
+    /**
+     * A client of the whole grid, with Lattice's defaults (retry connecting forever; a write whose
+     * connection drops fails rather than being resent, and the ledger repeats it).
+     */
     LatticeClient client() {
         LatticeClient client = LatticeClient.builder().clusterName(clusterName)
                 .addresses(nodes.stream().map(n -> n.host() + ":" + n.memberPort()).toList()).build();

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * timeout 6 s with a heartbeat every 2 s (Hazelcast's 60 s leaves a hung member's calls hanging
  * for a minute; 6 s with the nodes' 6 s failure detection keeps a call on a hung member's
  * partition under 10 s), reconnect backoff from 1 s to 30 s by a factor of 1.05 without jitter,
- * retrying forever, phone-home off, and operations resent when their connection drops (redo), so
- * a member leaving the cluster does not surface as an error to the caller.
+ * retrying forever, phone-home off, and writes not resent when their connection drops (see
+ * {@link #redoOperation(boolean)}).
  *
  * <p>A write whose backups do not confirm it in time fails with Hazelcast's
  * {@code IndeterminateOperationStateException} instead of succeeding silently: the write may or may
@@ -50,7 +50,7 @@ public final class LatticeClientBuilder {
     private double backoffMultiplier = 1.05;
     private double jitter;
     private Duration clusterConnectTimeout;
-    private boolean redoOperation = true;
+    private boolean redoOperation = false;
     private final Map<String, NearCacheOptions> nearCaches = new LinkedHashMap<>();
     private final List<Consumer<ClientConfig>> customizers = new ArrayList<>();
 
@@ -144,11 +144,13 @@ public final class LatticeClientBuilder {
     }
 
     /**
-     * Resend an operation whose connection closed before its response arrived (default true).
-     * Without it, a put in flight while a member shuts down, even gracefully, fails with
-     * {@code TargetDisconnectedException}. The price: an operation may run twice. Puts, sets,
-     * removes and gets are idempotent, so that is harmless for them; turn this off if you rely on
-     * non-idempotent operations (an entry processor that increments, say) running exactly once.
+     * Resend a call whose connection closed before its answer arrived (default false). Off, such a
+     * write fails with {@code TargetDisconnectedException} and the application decides whether to
+     * repeat it; reads, which Hazelcast marks safe to repeat, are resent either way. On, the write
+     * is resent after reconnecting and may run twice: harmless for {@code set}, {@code delete} and
+     * reads, wrong for calls that return or depend on the old value ({@code put}, {@code remove(key)},
+     * {@code putIfAbsent}, {@code replace}, entry processors, JCache {@code getAndPut}, {@code invoke}),
+     * and a late resend can overwrite a newer write from another client.
      */
     public LatticeClientBuilder redoOperation(boolean redoOperation) {
         this.redoOperation = redoOperation;

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 class LatticeClientBuilderTest {
 
     @Test
-    void defaults_shortHeartbeatPhoneHomeOffRetryForeverRedoOn() {
+    void defaults_shortHeartbeatPhoneHomeOffRetryForeverRedoOff() {
         ClientConfig config = LatticeClient.builder().toClientConfig();
 
         assertThat(config.getClusterName()).isEqualTo("lattice");
-        assertThat(config.getNetworkConfig().isRedoOperation()).isTrue();
+        assertThat(config.getNetworkConfig().isRedoOperation()).isFalse();
         assertThat(config.getNetworkConfig().getAddresses()).containsExactly("127.0.0.1:5701");
         assertThat(config.getProperty("hazelcast.client.heartbeat.timeout")).isEqualTo("6000");
         assertThat(config.getProperty("hazelcast.client.heartbeat.interval")).isEqualTo("2000");

@@ -32,9 +32,9 @@ public class LatticeClientProperties {
     private @Nullable String clusterName;
 
     /**
-     * Resend an operation whose connection dropped before its response arrived, so a member
-     * leaving does not fail the caller; an operation may then run twice (harmless for puts,
-     * gets and removes). Default: true.
+     * Resend a write whose connection dropped before its answer arrived; it may then run twice,
+     * which is wrong for put, remove(key), putIfAbsent, replace and entry processors (reads are
+     * resent either way). Default: false.
      */
     private @Nullable Boolean redoOperation;
 
