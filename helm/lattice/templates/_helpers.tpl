@@ -86,9 +86,10 @@ metrics.
 {{- define "lattice.memberPort" -}}5701{{- end }}
 {{- define "lattice.httpPort" -}}8080{{- end }}
 
-{{/* Where the ConfigMap, the database password and the data volume are mounted. */}}
+{{/* Where the ConfigMap, the database and operator passwords and the data volume are mounted. */}}
 {{- define "lattice.configDir" -}}/etc/lattice/config{{- end }}
 {{- define "lattice.passwordDir" -}}/etc/lattice/database{{- end }}
+{{- define "lattice.adminPasswordDir" -}}/etc/lattice/admin{{- end }}
 {{- define "lattice.dataDir" -}}/var/lib/lattice{{- end }}
 
 {{- define "lattice.externalDatabase" -}}
@@ -189,6 +190,9 @@ grid-server's configuration (application.yml). Only chart-owned keys are added t
 {{- /* Writes the last stopping node could not store are saved here and replayed at the next start: on the data volume. */}}
 {{- $_ := set $datasource "spool-directory" (printf "%s/spool" (include "lattice.dataDir" .)) }}
 {{- $_ := set $lattice "datasource" $datasource }}
+{{- if .Values.admin.existingSecret }}
+{{- $_ := set $lattice "admin" (dict "user" .Values.admin.user "password-file" (printf "%s/password" (include "lattice.adminPasswordDir" .))) }}
+{{- end }}
 {{- $_ := set $lattice "split-brain-protection" (dict "minimum-cluster-size" (include "lattice.minimumClusterSize" . | int)) }}
 {{- if .Values.extensions.enabled }}
 {{- $_ := set $lattice "extensions" (dict "dir" .Values.extensions.mountPath) }}

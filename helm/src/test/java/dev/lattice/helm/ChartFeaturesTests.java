@@ -31,6 +31,7 @@ class ChartFeaturesTests {
         assertThat(chart.all("PrometheusRule")).isEmpty();
         assertThat(chart.find(ConfigMap.class, HelmChart.FULLNAME + "-dashboards")).isEmpty();
         assertThat(chart.config().get("lattice.extensions")).isNull();
+        assertThat(chart.config().get("lattice.admin")).as("no operator access unless a secret is named").isNull();
         assertThat(chart.statefulSet().getSpec().getTemplate().getSpec().getInitContainers()).isEmpty();
     }
 
@@ -49,6 +50,24 @@ class ChartFeaturesTests {
         assertThat(memberRule.getFrom().get(1).getNamespaceSelector().getMatchLabels()).containsEntry("lattice.dev/clients", "allowed");
         assertThat(rule(policy, "http").getFrom()).as("probes and scrapes from anywhere").isNullOrEmpty();
         assertThat(containerPort(chart.gridServer(), "member")).isEqualTo(5701);
+    }
+
+    /** The node refuses the operator endpoints without a password; the chart passes one only as a mounted file. */
+    @Test
+    void operatorPassword_comesFromTheSecretAsAFile() {
+        RenderedChart chart = HelmChart.defaults().set("admin.existingSecret", "lattice-admin").set("admin.passwordKey", "pw")
+                .set("admin.user", "ops").render();
+
+        assertThat(chart.config().string("lattice.admin.user")).isEqualTo("ops");
+        assertThat(chart.config().get("lattice.admin.password")).isNull();
+        assertThat(chart.config().string("lattice.admin.password-file"))
+                .isEqualTo(mountOfVolume(chart.gridServer(), "admin-password").getMountPath() + "/password");
+        var secret = volume(chart, "admin-password").getSecret();
+        assertThat(secret.getSecretName()).isEqualTo("lattice-admin");
+        assertThat(secret.getItems()).singleElement().satisfies(item -> {
+            assertThat(item.getKey()).isEqualTo("pw");
+            assertThat(item.getPath()).isEqualTo("password");
+        });
     }
 
     @Test
