@@ -147,8 +147,8 @@ public final class LatticeClientBuilder {
      * Resend a call whose connection closed before its answer arrived (default false). Off, such a
      * write fails with {@code TargetDisconnectedException} and the application decides whether to
      * repeat it; reads, which Hazelcast marks safe to repeat, are resent either way. On, the write
-     * is resent after reconnecting and may run twice: harmless for {@code set}, {@code delete} and
-     * reads, wrong for calls that return or depend on the old value ({@code put}, {@code remove(key)},
+     * is resent after reconnecting and may run twice: a second {@code set} or {@code delete} ends in
+     * the same state, but it is wrong for calls that return or depend on the old value ({@code put}, {@code remove(key)},
      * {@code putIfAbsent}, {@code replace}, entry processors, JCache {@code getAndPut}, {@code invoke}),
      * and a late resend can overwrite a newer write from another client.
      */
