@@ -1,0 +1,155 @@
+package dev.lattice.bench;
+
+import com.hazelcast.map.IMap;
+import dev.lattice.client.LatticeClient;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.Awaitility;
+
+/**
+ * Lattice's persistence against raw pgjdbc on identical tables in the same database: write-through
+ * {@code set} and {@code putAll}, the write-behind drain, and the eager load at node start.
+ */
+final class DatabaseScenario {
+
+    /** The grid node's maps, each on its own table (see {@link #nodeSettings}). */
+    static final String WRITE_THROUGH = "bench_wt";
+    static final String WRITE_BEHIND = "bench_wb";
+    static final String EAGER = "bench_load";
+    static final String MEMORY_ONLY = "bench_mem";
+    private static final int BATCH = 1000;
+
+    private final BenchOptions options;
+    private final BenchDatabase database;
+    private final RawJdbc raw;
+    private final LoadGenerator load;
+    private final ReportTable table;
+    private final String value;
+
+    DatabaseScenario(BenchOptions options, BenchDatabase database, ReportTable table) {
+        this.options = options;
+        this.database = database;
+        this.raw = new RawJdbc(database);
+        this.load = new LoadGenerator(options.warmup(), options.duration());
+        this.table = table;
+        this.value = "v".repeat(100); // issue 12's shape: short text values, string keys
+    }
+
+    /** The node's store settings for the maps this scenario uses. */
+    static List<String> nodeSettings(BenchDatabase database) {
+        List<String> settings = new ArrayList<>(List.of(
+                "--lattice.datasource.url=" + database.urlWithoutParameters(),
+                "--lattice.datasource.user=" + database.parameter("user", "postgres"),
+                "--lattice.maps." + WRITE_THROUGH + ".store.mode=write-through",
+                "--lattice.maps." + WRITE_THROUGH + ".store.value-type=text",
+                "--lattice.maps." + WRITE_BEHIND + ".store.mode=write-behind",
+                "--lattice.maps." + WRITE_BEHIND + ".store.value-type=text",
+                // Long enough that nothing drains while the rows go in: the drain is then timed alone.
+                "--lattice.maps." + WRITE_BEHIND + ".store.write-delay=600s",
+                "--lattice.maps." + EAGER + ".store.mode=read-through",
+                "--lattice.maps." + EAGER + ".store.value-type=text",
+                "--lattice.maps." + EAGER + ".store.initial-load=eager"));
+        String password = database.parameter("password", null);
+        if (password != null) {
+            settings.add("--lattice.datasource.password=" + password);
+        }
+        return settings;
+    }
+
+    /** Before the node starts: the eager map's table holding {@code rows} rows, for the node to load. */
+    void prepareEagerTable() throws Exception {
+        raw.createTable(EAGER);
+        raw.batchedUpsert(EAGER, "row-", options.rows(), BATCH, 4, value);
+    }
+
+    void run(LatticeClient client, GridServerProcess node) throws Exception {
+        writeThroughSet(client.map(WRITE_THROUGH));
+        writeThroughPutAll(client.map(WRITE_THROUGH));
+        writeBehind(client.map(WRITE_BEHIND), client.map(MEMORY_ONLY));
+        eagerLoad(node);
+    }
+
+    private void writeThroughSet(IMap<String, String> map) throws Exception {
+        raw.createTable("raw_wt");
+        for (int threads : options.threads()) {
+            Result lattice = load.closedLoop(threads, () -> map.set(randomKey(), value));
+            Result peer;
+            try (RawJdbc.SingleRowUpserts upserts = raw.singleRowUpserts("raw_wt")) {
+                peer = load.closedLoop(threads, () -> upserts.upsert(randomKey(), value));
+            }
+            table.add(new Row("Write-through set", Integer.toString(threads), "rows/s", lattice,
+                    "pgjdbc single-row autocommit upsert", peer, true));
+        }
+    }
+
+    private void writeThroughPutAll(IMap<String, String> map) throws Exception {
+        Result lattice = load.closedLoop(1, () -> map.putAll(randomBatch()));
+        Result peer;
+        try (Connection c = database.connect()) {
+            c.setAutoCommit(false);
+            peer = load.closedLoop(1, () -> RawJdbc.upsertBatch(c, "raw_wt", List.copyOf(randomBatch().keySet()), value));
+        }
+        table.add(new Row("Write-through putAll of 1,000", "1", "batches/s", lattice,
+                "pgjdbc batched upsert, 1 tx per batch", peer, true));
+    }
+
+    private void writeBehind(IMap<String, String> map, IMap<String, String> memoryOnly) throws Exception {
+        int rows = options.rows();
+        long ackNanos = putAllInBatches(map, "wb-", rows);
+        long memoryNanos = putAllInBatches(memoryOnly, "mem-", rows);
+        table.add(new Row("Write-behind putAll, acknowledged", "1", "rows/s", Result.bulk(rows, ackNanos),
+                "Lattice map without a store", Result.bulk(rows, memoryNanos), true));
+
+        long start = System.nanoTime();
+        map.flush();
+        Awaitility.await(WRITE_BEHIND + " stored").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> raw.count(WRITE_BEHIND) >= rows);
+        long drainNanos = System.nanoTime() - start;
+
+        raw.createTable("raw_wb");
+        long rawNanos = raw.batchedUpsert("raw_wb", "wb-", rows, BATCH, 4, value);
+        table.add(new Row("Write-behind drain (flush) of " + rows + " rows", "pool 4", "rows/s", Result.bulk(rows, drainNanos),
+                "pgjdbc batched upsert, 4 connections", Result.bulk(rows, rawNanos), true));
+    }
+
+    private void eagerLoad(GridServerProcess node) throws Exception {
+        int rows = options.rows();
+        long latticeMillis = node.eagerLoadMillis(EAGER, rows);
+        raw.streamingSelect(EAGER, rows); // once unmeasured: the node read a table it had just seen written too
+        long rawNanos = raw.streamingSelect(EAGER, rows);
+        table.add(new Row("Eager load of " + rows + " rows at node start", "1 node", "rows/s",
+                Result.bulk(rows, latticeMillis * 1_000_000L), "pgjdbc streaming SELECT into a HashMap",
+                Result.bulk(rows, rawNanos), true));
+    }
+
+    private long putAllInBatches(IMap<String, String> map, String prefix, int rows) {
+        long start = System.nanoTime();
+        Map<String, String> batch = new HashMap<>();
+        for (int i = 0; i < rows; i++) {
+            batch.put(prefix + i, value);
+            if (batch.size() == BATCH || i == rows - 1) {
+                map.putAll(batch);
+                batch.clear();
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    private String randomKey() {
+        return "wt-" + ThreadLocalRandom.current().nextInt(options.keys());
+    }
+
+    private Map<String, String> randomBatch() {
+        Map<String, String> batch = new HashMap<>();
+        int from = ThreadLocalRandom.current().nextInt(options.keys());
+        for (int i = 0; i < BATCH; i++) {
+            batch.put("wt-" + (from + i), value);
+        }
+        return batch;
+    }
+}
