@@ -39,6 +39,8 @@ final class ChildJvm implements AutoCloseable {
             Files.createDirectories(workDir);
             Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
+            // A run stopped with Ctrl-C skips every close(): without this its 1 GB servers would outlive it.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + process.pid()));
             return new ChildJvm(process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + command, e);

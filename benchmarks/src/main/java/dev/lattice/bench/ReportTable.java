@@ -8,9 +8,9 @@ import java.util.Locale;
 /** The suite's output: one Markdown table, rows added as scenarios finish. */
 final class ReportTable {
 
-    private static final String HEADER = "| Scenario | Threads | Unit | Lattice | p50 us | p99 us | Peer | Peer value | p50 us | p99 us "
-            + "| Ratio L/P | Better |";
-    private static final String RULE = "|---|---|---|---:|---:|---:|---|---:|---:|---:|---:|---|";
+    private static final String HEADER = "| Scenario | Threads | Unit | Lattice | p50 us | p99 us | p99.9 us | Peer | Peer value "
+            + "| p50 us | p99 us | p99.9 us | Ratio L/P | Better |";
+    private static final String RULE = "|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|";
 
     private final List<Row> rows = new ArrayList<>();
     private final PrintStream out;
@@ -35,11 +35,12 @@ final class ReportTable {
     }
 
     static String format(Row row) {
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2fx | %s |",
-                row.scenario(), row.concurrency(), row.unit(),
-                number(row.lattice().value()), micros(row.lattice().p50Micros()), micros(row.lattice().p99Micros()),
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2fx | %s |",
+                row.scenario(), row.concurrency(), row.unit(), number(row.lattice().value()),
+                micros(row.lattice().p50Micros()), micros(row.lattice().p99Micros()), micros(row.lattice().p999Micros()),
                 row.peer(), number(row.peerResult().value()), micros(row.peerResult().p50Micros()),
-                micros(row.peerResult().p99Micros()), row.ratio(), row.higherIsBetter() ? "higher" : "lower");
+                micros(row.peerResult().p99Micros()), micros(row.peerResult().p999Micros()), row.ratio(),
+                row.higherIsBetter() ? "higher" : "lower");
     }
 
     private static String number(double value) {

@@ -11,9 +11,4 @@ record Row(String scenario, String concurrency, String unit, Result lattice, Str
     double ratio() {
         return lattice.value() / peerResult.value();
     }
-
-    /** True when Lattice did at least as well as its peer. */
-    boolean latticeWins() {
-        return higherIsBetter ? ratio() >= 1 : ratio() <= 1;
-    }
 }
