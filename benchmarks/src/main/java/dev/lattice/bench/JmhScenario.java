@@ -1,5 +1,6 @@
 package dev.lattice.bench;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ final class JmhScenario {
         } else {
             builder.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(1))
-                    .jvmArgsAppend(ChildJvm.SERVER_FLAGS.toArray(String[]::new));
+                    .jvmArgsAppend(jmhJvmArgs());
         }
         Map<String, Result> scores = scores(new Runner(builder.build()).run());
         for (String format : List.of("BINARY", "OBJECT")) {
@@ -46,6 +47,13 @@ final class JmhScenario {
             table.add(new Row("Near-cache hit (JMH), " + format, "1", "ns/op", nearCache,
                     "ConcurrentHashMap.get", scores.get("concurrentHashMapGet"), false));
         }
+    }
+
+    /** The servers' flags, and Hazelcast logging through SLF4J as in this JVM (its default logger is chatty). */
+    private static String[] jmhJvmArgs() {
+        List<String> args = new ArrayList<>(ChildJvm.SERVER_FLAGS);
+        args.add("-Dhazelcast.logging.type=slf4j");
+        return args.toArray(String[]::new);
     }
 
     private static Map<String, Result> scores(Collection<RunResult> results) {

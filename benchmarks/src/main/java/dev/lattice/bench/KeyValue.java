@@ -2,6 +2,7 @@ package dev.lattice.bench;
 
 import com.hazelcast.map.IMap;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -58,7 +59,7 @@ interface KeyValue {
             @Override
             public void clear() {
                 for (int from = 0; from < names.length; from += 1000) {
-                    redis.del(java.util.Arrays.copyOfRange(names, from, Math.min(names.length, from + 1000)));
+                    redis.del(Arrays.copyOfRange(names, from, Math.min(names.length, from + 1000)));
                 }
             }
         };

@@ -1,6 +1,7 @@
 package dev.lattice.bench;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -67,7 +68,7 @@ final class RawJdbc {
     }
 
     private void upsertRange(String table, String prefix, int from, int to, int batch, String value) throws SQLException {
-        try (Connection c = java.sql.DriverManager.getConnection(database.url() + (database.url().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true");
+        try (Connection c = DriverManager.getConnection(database.url() + (database.url().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true");
              PreparedStatement upsert = c.prepareStatement(upsertSql(table))) {
             c.setAutoCommit(false);
             for (int i = from; i < to; i++) {
