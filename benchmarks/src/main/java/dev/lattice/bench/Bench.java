@@ -43,9 +43,9 @@ public final class Bench {
     static List<Row> run(BenchOptions options, PrintStream out) throws Exception {
         // Hazelcast's own logger would print every member event between the table's rows.
         System.setProperty("hazelcast.logging.type", "slf4j");
-        printMachine(options, out);
-        ReportTable table = new ReportTable(out);
         Path workDir = Files.createTempDirectory("lattice-bench");
+        printMachine(options, workDir, out);
+        ReportTable table = new ReportTable(out);
         try (BenchDatabase database = BenchDatabase.create(options.jdbcAdminUrl())) {
             DatabaseScenario persistence = new DatabaseScenario(options, database, table);
             persistence.prepareEagerTable();
@@ -81,13 +81,14 @@ public final class Bench {
         return pool;
     }
 
-    private static void printMachine(BenchOptions options, PrintStream out) throws IOException {
+    private static void printMachine(BenchOptions options, Path workDir, PrintStream out) throws IOException {
         out.printf("# Lattice benchmarks, %s%n", Instant.now());
         out.printf("# %d cores, %s, Java %s (%s)%n", Runtime.getRuntime().availableProcessors(), cpuModel(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"));
         out.printf("# warm-up %s, measured %s per cell, threads %s, fixed rate %d/s on %d threads, %d keys of %d B,"
-                        + " %d rows for drain and load%n%n", options.warmup(), options.duration(), options.threads(),
+                        + " %d rows for drain and load%n", options.warmup(), options.duration(), options.threads(),
                 options.rate(), options.rateThreads(), options.keys(), options.valueBytes(), options.rows());
+        out.printf("# servers' logs (kept after the run): %s%n%n", workDir);
     }
 
     private static String cpuModel() throws IOException {

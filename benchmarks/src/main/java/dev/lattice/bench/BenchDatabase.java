@@ -34,8 +34,9 @@ final class BenchDatabase implements AutoCloseable {
 
     /** True when a server answers at {@code adminUrl} within a few seconds. */
     static boolean reachable(String adminUrl) {
-        DriverManager.setLoginTimeout(3);
-        try (Connection ignored = DriverManager.getConnection(adminUrl)) {
+        // pgjdbc's own parameter: DriverManager.setLoginTimeout would change every later connection too.
+        String url = adminUrl + (adminUrl.contains("?") ? "&" : "?") + "loginTimeout=3";
+        try (Connection ignored = DriverManager.getConnection(url)) {
             return true;
         } catch (SQLException e) {
             return false;
