@@ -1,0 +1,102 @@
+package dev.lattice.bench;
+
+import dev.lattice.client.LatticeClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The benchmark suite: Lattice next to Redis, stock Hazelcast, raw pgjdbc and local caches in one
+ * run, printed as one Markdown table with a Lattice / peer ratio per row.
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar [--duration=10s --threads=1,64 ...]</pre>
+ *
+ * Options are listed on {@link BenchOptions}. Needs Redis and PostgreSQL (see the defaults) and the
+ * packaged grid node ({@code mvn -pl benchmarks -am package -DskipTests} builds both jars).
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        run(options, System.out);
+        // Hazelcast's and JMH's leftover non-daemon threads must not keep a finished run alive.
+        System.exit(0);
+    }
+
+    /** Runs every scenario, printing rows to {@code out} as they finish; returns the table's rows. */
+    static List<Row> run(BenchOptions options, PrintStream out) throws Exception {
+        // Hazelcast's own logger would print every member event between the table's rows.
+        System.setProperty("hazelcast.logging.type", "slf4j");
+        Path workDir = Files.createTempDirectory("lattice-bench");
+        printMachine(options, workDir, out);
+        ReportTable table = new ReportTable(out);
+        try (BenchDatabase database = BenchDatabase.create(options.jdbcAdminUrl())) {
+            DatabaseScenario persistence = new DatabaseScenario(options, database, table);
+            persistence.prepareEagerTable();
+            try (GridServerProcess node = GridServerProcess.start(options.gridServerJar(), workDir.resolve("node"),
+                         DatabaseScenario.nodeSettings(database));
+                 LatticeClient client = LatticeClient.builder().addresses(node.address()).clusterName(node.clusterName()).build();
+                 StockMember.Running stock = StockMember.start(workDir.resolve("stock"));
+                 RedisClient redis = RedisClient.builder().hostAndPort(options.redisHost(), options.redisPort())
+                         .poolConfig(redisPool(options)).build()) {
+                KeyValue redisKeys = KeyValue.of(redis, "lattice-bench:" + ProcessHandle.current().pid() + ":", options.keys());
+                try {
+                    new RemoteMapScenario(options, table).run(KeyValue.of(client.map("bench"), options.keys()), redisKeys,
+                            KeyValue.of(stock.client().getMap("bench"), options.keys()));
+                } finally {
+                    redisKeys.clear();
+                }
+                persistence.run(client, node);
+            }
+        }
+        if (options.jmh()) {
+            // After the servers stopped: JMH's timings should not share the two cores with idle members.
+            new JmhScenario(options, table).run();
+        }
+        return table.rows();
+    }
+
+    /** One pooled connection per concurrent caller, as a fleet of single-connection Redis clients has. */
+    private static ConnectionPoolConfig redisPool(BenchOptions options) {
+        int connections = Math.max(options.rateThreads(), Collections.max(options.threads()));
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(connections);
+        pool.setMaxIdle(connections);
+        return pool;
+    }
+
+    private static void printMachine(BenchOptions options, Path workDir, PrintStream out) throws IOException {
+        out.printf("# Lattice benchmarks, %s%n", Instant.now());
+        out.printf("# %d cores, %s, Java %s (%s)%n", Runtime.getRuntime().availableProcessors(), cpuModel(),
+                System.getProperty("java.version"), System.getProperty("java.vm.name"));
+        out.printf("# warm-up %s, measured %s per cell, threads %s, fixed rate %d/s on %d threads, %d keys of %d B,"
+                        + " %d rows for drain and load%n", options.warmup(), options.duration(), options.threads(),
+                options.rate(), options.rateThreads(), options.keys(), options.valueBytes(), options.rows());
+        out.printf("# servers' logs (kept after the run): %s%n%n", workDir);
+    }
+
+    private static String cpuModel() throws IOException {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (!Files.isReadable(cpuinfo)) {
+            return "unknown CPU";
+        }
+        return Files.readAllLines(cpuinfo).stream().filter(line -> line.startsWith("model name"))
+                .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+    }
+}
