@@ -40,7 +40,9 @@ final class SerializationFilter {
                 .addPrefixes("javax.naming.", "java.rmi.", "javax.management.", "com.sun.", "sun.reflect.", "sun.rmi.",
                         "sun.misc.", "jdk.")
                 // URL makes a DNS lookup when hashed: the classic probe for an open deserialization door.
-                .addClasses("java.net.URL", "java.net.InetAddress", "java.beans.EventHandler");
+                // (InetAddress stays allowed: reading one resolves nothing, and JCache listener and
+                // writer factories that name a host carry it.)
+                .addClasses("java.net.URL", "java.beans.EventHandler");
         return new JavaSerializationFilterConfig().setWhitelist(allowed).setBlacklist(refused);
     }
 }

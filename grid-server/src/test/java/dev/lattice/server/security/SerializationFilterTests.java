@@ -63,7 +63,7 @@ class SerializationFilterTests {
     }
 
     @Test
-    void classInAnAllowedPackage_andTheJdksValueTypes_areRead() {
+    void classInAnAllowedPackage_andTheJdksValueTypes_areRead() throws Exception {
         int port = FreePorts.one();
         String cluster = "filter-" + UUID.randomUUID();
         try (GridNode ignored = GridNode.start("--lattice.cluster-name=" + cluster, "--lattice.network.port=" + port,
@@ -81,6 +81,11 @@ class SerializationFilterTests {
             objects.set("values", values);
             assertThat(objects.get("calendar")).isEqualTo(when);
             assertThat(objects.get("values")).isEqualTo(values);
+
+            // JCache factories that name a host carry an InetAddress (the JSR-107 TCK's do).
+            java.net.InetAddress host = java.net.InetAddress.getByAddress("db", new byte[] {10, 0, 0, 7});
+            objects.set("host", host);
+            assertThat(objects.get("host")).isEqualTo(host);
         }
     }
 }
