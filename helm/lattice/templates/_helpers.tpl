@@ -174,7 +174,11 @@ grid-server's configuration (application.yml). Only chart-owned keys are added t
       "bind-any" false
       "port" (include "lattice.memberPort" . | int)
       "port-auto-increment" false) }}
+{{- if eq .Values.discovery.mode "api" }}
+{{- $_ := set $lattice "discovery" (dict "mode" "kubernetes" "service-name" (include "lattice.headlessServiceName" .) "namespace" .Release.Namespace) }}
+{{- else }}
 {{- $_ := set $lattice "discovery" (dict "mode" "kubernetes" "service-dns" (include "lattice.serviceDns" .)) }}
+{{- end }}
 {{- $datasource := dict "pool-size" (int .Values.database.poolSize) }}
 {{- if .Values.database.url }}
 {{- $_ := set $datasource "url" .Values.database.url }}

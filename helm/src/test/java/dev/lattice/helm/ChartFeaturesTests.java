@@ -33,6 +33,35 @@ class ChartFeaturesTests {
         assertThat(chart.config().get("lattice.extensions")).isNull();
         assertThat(chart.config().get("lattice.admin")).as("no operator access unless a secret is named").isNull();
         assertThat(chart.statefulSet().getSpec().getTemplate().getSpec().getInitContainers()).isEmpty();
+        assertThat(chart.all("Role")).as("DNS discovery: no Kubernetes API access").isEmpty();
+        assertThat(chart.all("RoleBinding")).isEmpty();
+    }
+
+    /** API discovery: a read-only Role in the release's namespace, bound to the pods' account, whose token is mounted. */
+    @Test
+    void apiDiscovery_readsTheHeadlessServicesEndpointsWithANamespacedReadOnlyRole() {
+        RenderedChart chart = HelmChart.defaults().set("discovery.mode", "api").render();
+        var pod = chart.statefulSet().getSpec().getTemplate().getSpec();
+
+        assertThat(chart.config().string("lattice.discovery.mode")).isEqualTo("kubernetes");
+        assertThat(chart.config().string("lattice.discovery.service-name")).isEqualTo(HelmChart.FULLNAME + "-headless");
+        assertThat(chart.find(io.fabric8.kubernetes.api.model.Service.class, HelmChart.FULLNAME + "-headless")).isPresent();
+        assertThat(chart.config().string("lattice.discovery.namespace")).isEqualTo(HelmChart.NAMESPACE);
+        assertThat(chart.config().get("lattice.discovery.service-dns")).as("one mode at a time").isNull();
+        assertThat(pod.getAutomountServiceAccountToken()).as("the API needs the token").isTrue();
+
+        var role = chart.all("Role").get(0);
+        @SuppressWarnings("unchecked")
+        List<Map<String, List<String>>> rules = (List<Map<String, List<String>>>) role.getAdditionalProperties().get("rules");
+        assertThat(rules).allSatisfy(rule -> assertThat(rule.get("verbs")).containsExactlyInAnyOrder("get", "list"));
+        assertThat(rules).flatExtracting(rule -> rule.get("resources"))
+                .containsExactlyInAnyOrder("endpoints", "pods", "services", "endpointslices");
+        assertThat(chart.all("ClusterRole")).as("nothing cluster-wide").isEmpty();
+
+        var binding = chart.all("RoleBinding").get(0).getAdditionalProperties();
+        assertThat(binding.get("roleRef")).asString().contains("name=" + role.getMetadata().getName());
+        assertThat(binding.get("subjects")).asString().contains("name=" + pod.getServiceAccountName())
+                .contains("namespace=" + HelmChart.NAMESPACE);
     }
 
     @Test

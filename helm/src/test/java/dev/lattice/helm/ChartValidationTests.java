@@ -22,6 +22,13 @@ class ChartValidationTests {
     }
 
     @Test
+    void unknownDiscoveryMode_isRejectedBySchema() {
+        String message = HelmChart.defaults().set("discovery.mode", "multicast").renderFailure();
+
+        assertThat(message).contains("discovery.mode").contains("dns").contains("api");
+    }
+
+    @Test
     void chartOwnedGridSetting_isRejectedBySchema() {
         String message = HelmChart.defaults().set("lattice.network.interfaces[0]", "127.0.0.1").renderFailure();
 

@@ -7,7 +7,11 @@ import java.util.List;
 /** How members find each other. Multicast is never used: it leaks clusters across networks. */
 public class DiscoveryProperties {
 
-    /** {@code tcp-ip} (a fixed member list) or {@code kubernetes} (DNS lookup of a headless service). Default {@code tcp-ip}. */
+    /**
+     * {@code tcp-ip} (a fixed member list) or {@code kubernetes}: a DNS lookup of a headless
+     * service ({@link #serviceDns}), or the Kubernetes API's endpoints of a service
+     * ({@link #serviceName}, needs RBAC). Default {@code tcp-ip}.
+     */
     private DiscoveryMode mode = DiscoveryMode.TCP_IP;
 
     /**
@@ -22,6 +26,16 @@ public class DiscoveryProperties {
 
     /** Kubernetes mode: how long to wait for the DNS lookup. Default 5s. */
     private Duration serviceDnsTimeout = Duration.ofSeconds(5);
+
+    /**
+     * Kubernetes API mode, instead of {@link #serviceDns}: the service whose endpoints are the
+     * members, read from the Kubernetes API with the pod's service-account token (which needs
+     * {@code get} and {@code list} on endpoints, endpointslices, pods and services). Default: none.
+     */
+    private String serviceName;
+
+    /** Kubernetes API mode: the service's namespace. Default: none, the pod's own namespace. */
+    private String namespace;
 
     public DiscoveryMode getMode() {
         return mode;
@@ -45,6 +59,22 @@ public class DiscoveryProperties {
 
     public void setServiceDns(String serviceDns) {
         this.serviceDns = serviceDns;
+    }
+
+    public String getServiceName() {
+        return serviceName;
+    }
+
+    public void setServiceName(String serviceName) {
+        this.serviceName = serviceName;
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    public void setNamespace(String namespace) {
+        this.namespace = namespace;
     }
 
     public Duration getServiceDnsTimeout() {

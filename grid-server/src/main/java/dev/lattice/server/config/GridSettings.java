@@ -61,7 +61,8 @@ public record GridSettings(String clusterName, @Nullable Resource configFile, in
     }
 
     /** How members find each other. */
-    public record Discovery(DiscoveryMode mode, List<String> members, @Nullable String serviceDns, Duration serviceDnsTimeout) {
+    public record Discovery(DiscoveryMode mode, List<String> members, @Nullable String serviceDns, Duration serviceDnsTimeout,
+                            @Nullable String serviceName, @Nullable String namespace) {
         public Discovery {
             members = List.copyOf(members);
         }

@@ -131,9 +131,18 @@ public final class GridSettingsMapper {
             problems.reject("lattice.discovery.members", discovery.getMembers(), "tcp-ip discovery needs at least one member address");
         }
         if (discovery.getMode() == DiscoveryMode.KUBERNETES) {
-            if (discovery.getServiceDns() == null || discovery.getServiceDns().isBlank()) {
-                problems.reject("lattice.discovery.service-dns", discovery.getServiceDns(),
-                        "kubernetes discovery needs the headless service's DNS name");
+            boolean dns = !blank(discovery.getServiceDns());
+            boolean api = !blank(discovery.getServiceName());
+            if (!dns && !api) {
+                problems.reject("lattice.discovery.service-dns", discovery.getServiceDns(), "kubernetes discovery needs the"
+                        + " headless service's DNS name (or lattice.discovery.service-name for the Kubernetes API mode)");
+            } else if (dns && api) {
+                problems.reject("lattice.discovery.service-name", discovery.getServiceName(),
+                        "can not be combined with lattice.discovery.service-dns: set one (DNS or Kubernetes API mode)");
+            }
+            if (!blank(discovery.getNamespace()) && !api) {
+                problems.reject("lattice.discovery.namespace", discovery.getNamespace(),
+                        "applies only to the Kubernetes API mode (lattice.discovery.service-name)");
             }
             List<String> interfaces = network.getInterfaces() == null ? List.of() : network.getInterfaces();
             if (interfaces.stream().anyMatch(GridSettingsMapper::isLoopback)) {
@@ -145,7 +154,9 @@ public final class GridSettingsMapper {
         }
         problems.wholeSeconds("lattice.discovery.service-dns-timeout", discovery.getServiceDnsTimeout(), 1);
         return new GridSettings.Discovery(discovery.getMode(), discovery.getMembers() == null ? List.of() : discovery.getMembers(),
-                discovery.getServiceDns(), discovery.getServiceDnsTimeout());
+                blank(discovery.getServiceDns()) ? null : discovery.getServiceDns(), discovery.getServiceDnsTimeout(),
+                blank(discovery.getServiceName()) ? null : discovery.getServiceName(),
+                blank(discovery.getNamespace()) ? null : discovery.getNamespace());
     }
 
     private static boolean isLoopback(String address) {
@@ -205,5 +216,9 @@ public final class GridSettingsMapper {
             problems.reject("lattice.extensions.dir", extensions.getDir(), problem);
         }
         return dir;
+    }
+
+    private static boolean blank(@Nullable String value) {
+        return value == null || value.isBlank();
     }
 }

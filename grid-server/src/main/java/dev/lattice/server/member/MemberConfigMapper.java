@@ -2,6 +2,7 @@ package dev.lattice.server.member;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
@@ -89,9 +90,19 @@ public final class MemberConfigMapper {
             case TCP_IP -> join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(discovery.members()));
             case KUBERNETES -> {
                 join.getTcpIpConfig().setEnabled(false);
-                join.getKubernetesConfig().setEnabled(true)
-                        .setProperty("service-dns", discovery.serviceDns())
-                        .setProperty("service-dns-timeout", String.valueOf(discovery.serviceDnsTimeout().toSeconds()));
+                KubernetesConfig kubernetes = join.getKubernetesConfig().setEnabled(true);
+                if (discovery.serviceName() != null) {
+                    kubernetes.setProperty("service-name", discovery.serviceName());
+                    if (discovery.namespace() != null) {
+                        kubernetes.setProperty("namespace", discovery.namespace());
+                    }
+                    // A pod is ready only once it has joined (readiness needs a safe cluster), so
+                    // members must also find pods that are not ready yet, or the first pods never meet.
+                    kubernetes.setProperty("resolve-not-ready-addresses", "true");
+                } else {
+                    kubernetes.setProperty("service-dns", discovery.serviceDns())
+                            .setProperty("service-dns-timeout", String.valueOf(discovery.serviceDnsTimeout().toSeconds()));
+                }
             }
         }
     }

@@ -206,6 +206,28 @@ class GridSettingsValidationTests {
     }
 
     @Test
+    void kubernetesApiMode_isAcceptedWithAServiceName() {
+        runner.withPropertyValues("lattice.discovery.mode=kubernetes", "lattice.discovery.service-name=grid-lattice",
+                        "lattice.discovery.namespace=data", "lattice.network.interfaces=10.*.*.*")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void kubernetesDnsAndApiModeTogether_failNamingTheServiceName() {
+        runner.withPropertyValues("lattice.discovery.mode=kubernetes", "lattice.discovery.service-dns=grid.default.svc.cluster.local",
+                        "lattice.discovery.service-name=grid-lattice", "lattice.network.interfaces=10.*.*.*")
+                .run(context -> assertFailure(context, "lattice.discovery.service-name", "grid-lattice",
+                        "can not be combined with lattice.discovery.service-dns"));
+    }
+
+    @Test
+    void namespaceWithoutApiMode_fails() {
+        runner.withPropertyValues("lattice.discovery.mode=kubernetes", "lattice.discovery.service-dns=grid.default.svc.cluster.local",
+                        "lattice.discovery.namespace=data", "lattice.network.interfaces=10.*.*.*")
+                .run(context -> assertFailure(context, "lattice.discovery.namespace", "data", "only to the Kubernetes API mode"));
+    }
+
+    @Test
     void invalidDefaultInheritedByManyMaps_isReportedOnce() {
         runner.withPropertyValues("lattice.maps.default.eviction.policy=LRU", "lattice.maps.a.backup-count=1", "lattice.maps.b.backup-count=1")
                 .run(context -> {

@@ -93,6 +93,25 @@ class MemberConfigMapperTests {
         assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("true");
     }
 
+    @Test
+    void kubernetesApiMode_readsTheServicesEndpoints_includingPodsNotReadyYet() {
+        LatticeProperties properties = new LatticeProperties();
+        properties.getDiscovery().setMode(DiscoveryMode.KUBERNETES);
+        properties.getDiscovery().setServiceName("grid-lattice");
+        properties.getDiscovery().setNamespace("data");
+        properties.getNetwork().setInterfaces(List.of("10.*.*.*"));
+
+        Config config = map(properties);
+
+        var kubernetes = config.getNetworkConfig().getJoin().getKubernetesConfig();
+        assertThat(kubernetes.isEnabled()).isTrue();
+        assertThat(kubernetes.getProperty("service-name")).isEqualTo("grid-lattice");
+        assertThat(kubernetes.getProperty("namespace")).isEqualTo("data");
+        assertThat(kubernetes.getProperty("resolve-not-ready-addresses")).isEqualTo("true");
+        assertThat(kubernetes.getProperty("service-dns")).isNull();
+        assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isFalse();
+    }
+
     private static Config map(LatticeProperties properties) {
         return MemberConfigMapper.map(GridSettingsMapper.map(properties));
     }
