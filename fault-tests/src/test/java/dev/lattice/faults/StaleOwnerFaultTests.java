@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,7 +21,14 @@ class StaleOwnerFaultTests {
     /** Longer than Lattice's 6 s failure detection. */
     private static final Duration LONG_PAUSE = Duration.ofSeconds(14);
 
+    /**
+     * Open failure (issue 6, docs/reliability.md "Known limits"): one of five runs so far ended with a
+     * few keys holding their previous value; judging by their sequence numbers, the lost writes were
+     * acknowledged late in the load, after the frozen member had woken and merged back. Runs in the
+     * long profile, not in CI, until it is fixed.
+     */
     @Test
+    @Tag("known-issue")
     void memberPausedPastFailureDetection_neverWritesAnOlderValueWhenItWakes() {
         for (int run = 0; run < Scenario.runs(); run++) {
             try (Scenario s = Scenario.start("SIGSTOP " + LONG_PAUSE.toSeconds() + " s, then SIGCONT", 3, Scenario.seed() + run)) {
