@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -64,7 +65,7 @@ public final class GridNode implements AutoCloseable {
      * its eager maps have loaded, so a test that asserts readiness must start from a ready node.
      */
     public GridNode awaitReady() {
-        org.awaitility.Awaitility.await("readiness of the node on port " + httpPort())
+        Awaitility.await("readiness of the node on port " + httpPort())
                 .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> get("/actuator/health/readiness").statusCode() == 200);
         return this;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import java.io.IOException;
@@ -45,7 +46,7 @@ class ChartFeaturesTests {
 
         assertThat(chart.config().string("lattice.discovery.mode")).isEqualTo("kubernetes");
         assertThat(chart.config().string("lattice.discovery.service-name")).isEqualTo(HelmChart.FULLNAME + "-headless");
-        assertThat(chart.find(io.fabric8.kubernetes.api.model.Service.class, HelmChart.FULLNAME + "-headless")).isPresent();
+        assertThat(chart.find(Service.class, HelmChart.FULLNAME + "-headless")).isPresent();
         assertThat(chart.config().string("lattice.discovery.namespace")).isEqualTo(HelmChart.NAMESPACE);
         assertThat(chart.config().get("lattice.discovery.service-dns")).as("one mode at a time").isNull();
         assertThat(pod.getAutomountServiceAccountToken()).as("the API needs the token").isTrue();

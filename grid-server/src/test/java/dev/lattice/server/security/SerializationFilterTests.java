@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.GregorianCalendar;
 import java.util.HashMap;
@@ -83,7 +84,7 @@ class SerializationFilterTests {
             assertThat(objects.get("values")).isEqualTo(values);
 
             // JCache factories that name a host carry an InetAddress (the JSR-107 TCK's do).
-            java.net.InetAddress host = java.net.InetAddress.getByAddress("db", new byte[] {10, 0, 0, 7});
+            InetAddress host = InetAddress.getByAddress("db", new byte[] {10, 0, 0, 7});
             objects.set("host", host);
             assertThat(objects.get("host")).isEqualTo(host);
         }
