@@ -65,6 +65,16 @@ final class FaultDatabase implements AutoCloseable {
         return "jdbc:postgresql://" + proxyAddress.getHostAddress() + ":" + proxy.port() + "/" + database.name();
     }
 
+    /** As {@link #nodeUrl()}, naming the connections {@code node} (PostgreSQL's {@code application_name}). */
+    String nodeUrl(String node) {
+        return nodeUrl() + "?ApplicationName=" + node;
+    }
+
+    /** A direct connection as the database's administrator, past the proxy. */
+    Connection connectAsAdmin() throws SQLException {
+        return database.connect();
+    }
+
     String role() {
         return role;
     }

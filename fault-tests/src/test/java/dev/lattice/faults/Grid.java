@@ -56,7 +56,7 @@ final class Grid implements AutoCloseable {
                     "--lattice.discovery.members=" + members,
                     "--lattice.initial-min-cluster-size=" + size,
                     "--server.port=" + httpPort,
-                    "--lattice.datasource.url=" + database.nodeUrl(),
+                    "--lattice.datasource.url=" + database.nodeUrl("node-" + i),
                     "--lattice.datasource.user=" + database.role(),
                     "--lattice.datasource.password=" + database.password(),
                     "--lattice.datasource.spool-directory=" + dir.resolve("spool"),

@@ -76,6 +76,9 @@ final class GridProcess implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Djava.net.preferIPv4Stack=true");
+        // A member that stops sending heartbeats may be in a long collection or safepoint: say so in the logs.
+        // Quoted: scenario directories have spaces and commas.
+        command.add("-Xlog:gc,safepoint:file=\"" + log.toAbsolutePath().toString().replace(".log", "") + "-gc.log\":time,uptime");
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(args);

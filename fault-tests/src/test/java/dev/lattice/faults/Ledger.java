@@ -22,6 +22,8 @@ final class Ledger {
     /** The last acknowledged sequence per key, and keys whose last write may or may not have landed. */
     private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
     private final Map<String, Long> uncertain = new ConcurrentHashMap<>();
+    /** When each key's last write was acknowledged (wall clock, to compare with the write audit). */
+    private final Map<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong failedCalls = new AtomicLong();
     private final AtomicLong maxCallNanos = new AtomicLong();
@@ -62,6 +64,7 @@ final class Ledger {
             }
             maxCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
             acknowledged.put(key, sequence);
+            acknowledgedAt.put(key, System.currentTimeMillis());
             writes.incrementAndGet();
         }
     }
@@ -96,7 +99,7 @@ final class Ledger {
     }
 
     /** What the table says against the ledger. */
-    record Check(int lost, int stale, int ahead, List<String> examples) {
+    record Check(int lost, int stale, int ahead, List<String> examples, List<String> keys) {
         boolean clean() {
             return lost == 0 && stale == 0 && ahead == 0;
         }
@@ -111,6 +114,7 @@ final class Ledger {
         int stale = 0;
         int ahead = 0;
         List<String> examples = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
         for (Map.Entry<String, Long> entry : acknowledged.entrySet()) {
             String key = entry.getKey();
             long expected = entry.getValue();
@@ -118,24 +122,30 @@ final class Ledger {
             String row = rows.get(key);
             if (row == null) {
                 lost++;
-                example(examples, key + ": acknowledged s" + expected + ", not in the table");
+                example(examples, keys, key, key + ": acknowledged s" + expected + ", not in the table");
                 continue;
             }
             long actual = Long.parseLong(row.substring(row.indexOf("-s") + 2));
             if (actual < expected) {
                 stale++;
-                example(examples, key + ": acknowledged s" + expected + ", table has s" + actual);
+                example(examples, keys, key, key + ": acknowledged s" + expected + ", table has s" + actual);
             } else if (actual > expected && (maybe == null || actual != maybe)) {
                 ahead++;
-                example(examples, key + ": acknowledged s" + expected + ", table has unacknowledged s" + actual);
+                example(examples, keys, key, key + ": acknowledged s" + expected + ", table has unacknowledged s" + actual);
             }
         }
-        return new Check(lost, stale, ahead, examples);
+        return new Check(lost, stale, ahead, examples, keys);
     }
 
-    private static void example(List<String> examples, String text) {
+    /** When the key's last acknowledged write was acknowledged, in epoch milliseconds, or null. */
+    Long acknowledgedAt(String key) {
+        return acknowledgedAt.get(key);
+    }
+
+    private static void example(List<String> examples, List<String> keys, String key, String text) {
         if (examples.size() < 10) {
             examples.add(text);
+            keys.add(key);
         }
     }
 }

@@ -35,11 +35,14 @@ class NetworkPartitionFaultTests {
             s.startLoad();
             Scenario.hold(Duration.ofSeconds(3));
             hosts.partition(Set.of(0, 1), Set.of(2));
+            s.mark("network cut: {node-0, node-1} | {node-2}");
             Scenario.hold(Duration.ofSeconds(20));
             hosts.heal();
+            s.mark("network healed");
             // The sides merge on Lattice's merge schedule (30 s), then the cluster is whole again.
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> s.grid.nodes().stream().allMatch(GridProcess::ready));
+            s.mark("all nodes ready");
             Scenario.hold(Duration.ofSeconds(3));
             s.stopLoad();
             s.verify(Duration.ofSeconds(90));

@@ -8,8 +8,15 @@ import dev.lattice.client.LatticeClient;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run of one fault scenario: a fresh database, a grid of packaged nodes, writers with a
@@ -17,6 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #verify} waits for the table to match the ledger and records the result.
  */
 final class Scenario implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Scenario.class);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     static final int WRITERS = 8;
     static final int KEYS = 20_000;
@@ -26,6 +36,8 @@ final class Scenario implements AutoCloseable {
     final FaultDatabase database;
     final Grid grid;
     final Ledger ledger = new Ledger();
+    private final WriteAudit audit;
+    private final List<String> events = new CopyOnWriteArrayList<>();
     private LatticeClient client;
     private long loadStoppedAt;
 
@@ -34,6 +46,7 @@ final class Scenario implements AutoCloseable {
         this.seed = seed;
         this.database = database;
         this.grid = grid;
+        this.audit = WriteAudit.install(database, Grid.MAP);
     }
 
     /** A database and {@code nodes} nodes started together; {@code extraArgs} go to every node. */
@@ -76,19 +89,30 @@ final class Scenario implements AutoCloseable {
     }
 
     IMap<String, String> map() {
+        return client().map(Grid.MAP);
+    }
+
+    private LatticeClient client() {
         if (client == null) {
             client = grid.client();
         }
-        return client.map(Grid.MAP);
+        return client;
     }
 
     void startLoad() {
         ledger.start(map(), WRITERS, KEYS, seed);
+        mark("load started");
     }
 
     void stopLoad() {
         ledger.stop();
         loadStoppedAt = System.nanoTime();
+        mark("load stopped");
+    }
+
+    /** Notes what the scenario did, and when, for the diagnosis of a failed run. */
+    void mark(String event) {
+        events.add(TIME.format(Instant.now()) + " " + event);
     }
 
     /** Lets the writers run for {@code duration}: the shape of the scenario, not a wait for a condition. */
@@ -112,12 +136,39 @@ final class Scenario implements AutoCloseable {
             // Reported below with the numbers.
         }
         Ledger.Check check = last.get();
+        if (!check.clean()) {
+            diagnose(check);
+        }
         long recovery = (System.nanoTime() - loadStoppedAt) / 1_000_000;
         FaultReport.record(name, seed, ledger, check, recovery);
         assertThat(ledger.writes()).as("the scenario wrote something").isPositive();
         assertThat(check.examples()).as(name + ": acknowledged writes lost or stale (lost %d, stale %d, ahead %d)",
                 check.lost(), check.stale(), check.ahead()).isEmpty();
         return check;
+    }
+
+    /**
+     * Prints, for each key that ended wrong, when its last write was acknowledged, every change the
+     * nodes made to its row and every claim of its partition: enough to tell a write that never
+     * reached the table from one that was overwritten, and by which node.
+     */
+    private void diagnose(Ledger.Check check) {
+        StringBuilder out = new StringBuilder(name + " (seed " + seed + ") ended wrong; scenario events:\n");
+        events.forEach(e -> out.append("  ").append(e).append('\n'));
+        try {
+            for (String key : check.keys()) {
+                Long at = ledger.acknowledgedAt(key);
+                int partition = client().hazelcast().getPartitionService().getPartition(key).getPartitionId();
+                out.append(key).append(" (partition ").append(partition).append("), last write acknowledged at ")
+                        .append(at == null ? "?" : TIME.format(Instant.ofEpochMilli(at))).append("; its row's changes:\n");
+                audit.historyOf(key).forEach(line -> out.append(line).append('\n'));
+                out.append(" claims of partition ").append(partition).append(":\n");
+                audit.claimsOf(partition).forEach(line -> out.append(line).append('\n'));
+            }
+        } catch (SQLException | RuntimeException e) {
+            out.append("(diagnosis incomplete: ").append(e).append(")\n");
+        }
+        log.error("{}", out);
     }
 
     long deadLetters() throws SQLException {

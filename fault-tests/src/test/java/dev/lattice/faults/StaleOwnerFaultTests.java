@@ -36,8 +36,10 @@ class StaleOwnerFaultTests {
                 s.startLoad();
                 Scenario.hold(Scenario.load().dividedBy(4));
                 paused.pause();
+                s.mark("SIGSTOP node-" + run % 3);
                 Scenario.hold(LONG_PAUSE);
                 paused.resume();
+                s.mark("SIGCONT node-" + run % 3);
                 Scenario.hold(Scenario.load().dividedBy(2));
                 s.stopLoad();
                 s.verify(Duration.ofSeconds(90));
