@@ -57,8 +57,10 @@ public final class Bench {
                          .poolConfig(redisPool(options)).build()) {
                 KeyValue redisKeys = KeyValue.of(redis, "lattice-bench:" + ProcessHandle.current().pid() + ":", options.keys());
                 try {
-                    new RemoteMapScenario(options, table).run(KeyValue.of(client.map("bench"), options.keys()), redisKeys,
-                            KeyValue.of(stock.client().getMap("bench"), options.keys()));
+                    if (options.remote()) {
+                        new RemoteMapScenario(options, table).run(KeyValue.of(client.map("bench"), options.keys()), redisKeys,
+                                KeyValue.of(stock.client().getMap("bench"), options.keys()));
+                    }
                 } finally {
                     redisKeys.clear();
                 }

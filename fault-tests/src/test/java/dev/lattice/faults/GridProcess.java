@@ -148,6 +148,11 @@ final class GridProcess implements AutoCloseable {
         signal("CONT");
     }
 
+    /** SIGQUIT: the JVM prints a dump of its threads to its log and carries on. */
+    void dumpThreads() {
+        signal("QUIT");
+    }
+
     private void signal(String signal) {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).start();

@@ -37,7 +37,13 @@ class StaleOwnerFaultTests {
                 Scenario.hold(Scenario.load().dividedBy(4));
                 paused.pause();
                 s.mark("SIGSTOP node-" + run % 3);
-                Scenario.hold(LONG_PAUSE);
+                // Thread dumps of the others (in their logs) while they detect the frozen member and
+                // agree on a new member list: in some runs one of them stops heartbeating here.
+                Scenario.hold(Duration.ofSeconds(8));
+                s.grid.nodes().stream().filter(n -> n != paused).forEach(GridProcess::dumpThreads);
+                Scenario.hold(Duration.ofSeconds(3));
+                s.grid.nodes().stream().filter(n -> n != paused).forEach(GridProcess::dumpThreads);
+                Scenario.hold(LONG_PAUSE.minusSeconds(11));
                 paused.resume();
                 s.mark("SIGCONT node-" + run % 3);
                 Scenario.hold(Scenario.load().dividedBy(2));
