@@ -24,8 +24,10 @@ class StaleOwnerFaultTests {
     /**
      * Open failure (issue 6, docs/reliability.md "Known limits"): one of five runs so far ended with a
      * few keys holding their previous value; judging by their sequence numbers, the lost writes were
-     * acknowledged late in the load, after the frozen member had woken and merged back. Runs in the
-     * long profile, not in CI, until it is fixed.
+     * acknowledged late in the load, after the frozen member had woken and merged back. And in 3 of
+     * 18 later runs, with the master frozen, the two survivors dropped each other during the
+     * mastership claim and calls stalled up to 19 s (the 10 s bound below). Runs in the long profile,
+     * not in CI, until both are fixed.
      */
     @Test
     @Tag("known-issue")
