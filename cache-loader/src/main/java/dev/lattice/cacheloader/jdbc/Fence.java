@@ -110,9 +110,38 @@ public final class Fence {
             }
         }
         if (!toClaim.isEmpty()) {
-            granted.putAll(claim(c, toClaim, view));
+            Map<Integer, Long> claimed = claim(c, withEveryUnclaimedOwned(toClaim, view), view);
+            toClaim.keySet().forEach(p -> {
+                if (claimed.containsKey(p)) {
+                    granted.put(p, claimed.get(p));
+                }
+            });
         }
         return new Epochs(granted, waiting);
+    }
+
+    /**
+     * {@code toClaim} plus every other partition this member owns and holds no current claim on:
+     * one claim statement (and one commit) for all of them. After a start or a migration a member
+     * would otherwise claim partition by partition as writes reach them, an extra transaction in
+     * front of hundreds of batches. Claiming a partition this member owns early is what its first
+     * write would do anyway.
+     */
+    private Map<Integer, Integer> withEveryUnclaimedOwned(Map<Integer, Integer> toClaim, Ownership view) {
+        Map<Integer, Integer> all = new TreeMap<>(toClaim);
+        UUID cluster = view.clusterId();
+        for (int p = 0; p < view.partitionCount(); p++) {
+            if (all.containsKey(p) || !view.owns(p)) {
+                continue;
+            }
+            int version = view.partitionVersion(p);
+            Claim claim = claims.get(p);
+            boolean current = claim != null && claim.clusterId().equals(cluster) && claim.version() == version;
+            if (!current && !Integer.valueOf(version).equals(refused.get(p))) {
+                all.put(p, version);
+            }
+        }
+        return all;
     }
 
     private synchronized Map<Integer, Long> claim(Connection c, Map<Integer, Integer> versions, Ownership view)

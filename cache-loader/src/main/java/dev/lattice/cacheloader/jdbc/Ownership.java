@@ -28,6 +28,9 @@ public interface Ownership {
     /** The partition a key belongs to. */
     int partitionOf(Object key);
 
+    /** Partitions in the cluster. */
+    int partitionCount();
+
     /** Members this member sees, itself included. */
     int clusterSize();
 }

@@ -117,7 +117,8 @@ final class HazelcastMember implements Ownership {
         return nodeEngine.getClusterService().getSize();
     }
 
-    int partitionCount() {
+    @Override
+    public int partitionCount() {
         return partitions().getPartitionCount();
     }
 

@@ -85,12 +85,19 @@ final class WriteBehindDrainer implements AutoCloseable {
                 return;
             }
             member.stopHazelcastStoreWorker();
-            List<DelayedEntry> due = collect();
-            state.observe(member);
-            if (!due.isEmpty() && mayWrite()) {
-                write(due);
-            }
-            notifyFlushes();
+            boolean full;
+            do {
+                List<DelayedEntry> due = collect();
+                state.observe(member);
+                boolean writing = !due.isEmpty() && mayWrite();
+                if (writing) {
+                    write(due);
+                }
+                notifyFlushes();
+                // A full slice means a backlog (a flush, a burst, a database that was down): work
+                // through it without waiting a tick between slices, as long as the database takes it.
+                full = writing && due.size() >= MAX_ENTRIES_PER_ROUND && state.backoffRemainingNanos() <= 0;
+            } while (full && member.running() && !scheduler.isShutdown());
         } catch (RuntimeException | Error e) {
             // A scheduled task that throws is never run again: log and keep draining.
             log.error("map '{}': write-behind round failed; retrying next round", member.mapName(), e);
