@@ -101,15 +101,34 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         WriteBehindSettings drain = new WriteBehindSettings(settings.writeDelay(), settings.writeBatchSize(),
                 settings.writeCoalescing(), environment.writeParallelism(), environment.minimumClusterSize(),
                 WriteBehindSettings.tickFor(settings.writeDelay()), environment.sweepInterval());
+        startDraining(instance, mapName, drain);
+    }
+
+    /**
+     * Starts this member's drainer, after stopping the one a previous {@link #init} started.
+     * Hazelcast initialises the store again when the member merges back into the cluster after a
+     * split, without destroying it first: two drainers then drained the same queues, wrote one key in
+     * two transactions at once, and the older value could commit last. Closing the old one waits for
+     * its round in flight, so the two never overlap.
+     */
+    private synchronized void startDraining(HazelcastInstance instance, String mapName, WriteBehindSettings drain) {
+        WriteBehind previous = writeBehind;
+        if (previous != null) {
+            log.info("map '{}': store initialised again (the member rejoined the cluster); restarting its write-behind drainer",
+                    mapName);
+            previous.close();
+        }
         writeBehind = WriteBehind.start(instance, mapName, drain, writer, poison, state, spool::ready);
-        instance.getLifecycleService().addLifecycleListener(event -> {
-            if (event.getState() == LifecycleState.SHUTTING_DOWN) {
-                // Hazelcast migrates this member's queues to the others, then flushes what is left
-                // through storeAll: stop draining so the flush sees one consistent queue.
-                shuttingDown = true;
-                writeBehind.close();
-            }
-        });
+        if (previous == null) {
+            instance.getLifecycleService().addLifecycleListener(event -> {
+                if (event.getState() == LifecycleState.SHUTTING_DOWN) {
+                    // Hazelcast migrates this member's queues to the others, then flushes what is left
+                    // through storeAll: stop draining so the flush sees one consistent queue.
+                    shuttingDown = true;
+                    writeBehind.close();
+                }
+            });
+        }
     }
 
     @Override

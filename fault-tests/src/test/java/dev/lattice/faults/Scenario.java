@@ -72,7 +72,13 @@ final class Scenario implements AutoCloseable {
             database.close();
             throw e;
         }
-        return new Scenario(name, seed, database, grid);
+        try {
+            return new Scenario(name, seed, database, grid);
+        } catch (RuntimeException e) {
+            grid.close();
+            database.close();
+            throw e;
+        }
     }
 
     static long seed() {

@@ -29,7 +29,8 @@ final class WriteAudit {
         String[] ddl = {
                 "CREATE TABLE fault_audit (seq bigserial PRIMARY KEY, id text, value text, op text,"
                         + " at timestamptz NOT NULL DEFAULT clock_timestamp(), tx bigint NOT NULL DEFAULT txid_current(),"
-                        + " node text NOT NULL DEFAULT current_setting('application_name'))",
+                        + " node text NOT NULL DEFAULT current_setting('application_name'),"
+                        + " pid int NOT NULL DEFAULT pg_backend_pid(), tx_start timestamptz NOT NULL DEFAULT now())",
                 "CREATE INDEX ON fault_audit (id)",
                 "CREATE FUNCTION fault_audit_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN"
                         + " IF TG_OP = 'DELETE' THEN INSERT INTO fault_audit (id, value, op) VALUES (OLD.id, OLD.value, TG_OP);"
@@ -58,7 +59,8 @@ final class WriteAudit {
 
     /** Every recorded change of {@code key}, oldest first, one line each. */
     List<String> historyOf(String key) throws SQLException {
-        return lines("SELECT to_char(at AT TIME ZONE 'UTC', 'HH24:MI:SS.MS'), node, op, value, tx FROM fault_audit WHERE id = ? ORDER BY seq",
+        return lines("SELECT to_char(at AT TIME ZONE 'UTC', 'HH24:MI:SS.MS'), node, op, value, 'tx ' || tx, 'pid ' || pid,"
+                + " 'tx began ' || to_char(tx_start AT TIME ZONE 'UTC', 'HH24:MI:SS.MS') FROM fault_audit WHERE id = ? ORDER BY seq",
                 ps -> ps.setString(1, key));
     }
 
