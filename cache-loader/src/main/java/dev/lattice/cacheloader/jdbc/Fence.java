@@ -98,10 +98,10 @@ public final class Fence {
                 continue;
             }
             int version = view.partitionVersion(p);
-            Claim claim = claims.get(p);
-            if (claim != null && claim.clusterId().equals(cluster) && claim.version() == version) {
+            Claim claim = current(p, cluster, version);
+            if (claim != null) {
                 granted.put(p, claim.epoch());
-            } else if (Integer.valueOf(version).equals(refused.get(p))) {
+            } else if (refusedAt(p, version)) {
                 continue;
             } else if (mayClaim) {
                 toClaim.put(p, version);
@@ -111,11 +111,7 @@ public final class Fence {
         }
         if (!toClaim.isEmpty()) {
             Map<Integer, Long> claimed = claim(c, withEveryUnclaimedOwned(toClaim, view), view);
-            toClaim.keySet().forEach(p -> {
-                if (claimed.containsKey(p)) {
-                    granted.put(p, claimed.get(p));
-                }
-            });
+            toClaim.keySet().stream().filter(claimed::containsKey).forEach(p -> granted.put(p, claimed.get(p)));
         }
         return new Epochs(granted, waiting);
     }
@@ -135,13 +131,22 @@ public final class Fence {
                 continue;
             }
             int version = view.partitionVersion(p);
-            Claim claim = claims.get(p);
-            boolean current = claim != null && claim.clusterId().equals(cluster) && claim.version() == version;
-            if (!current && !Integer.valueOf(version).equals(refused.get(p))) {
+            if (current(p, cluster, version) == null && !refusedAt(p, version)) {
                 all.put(p, version);
             }
         }
         return all;
+    }
+
+    /** This member's claim on the partition if it was made in this cluster at this partition version, else null. */
+    private Claim current(int partition, UUID cluster, int version) {
+        Claim claim = claims.get(partition);
+        return claim != null && claim.clusterId().equals(cluster) && claim.version() == version ? claim : null;
+    }
+
+    /** Whether a claim at this partition version was refused (it is not asked again until the version changes). */
+    private boolean refusedAt(int partition, int version) {
+        return Integer.valueOf(version).equals(refused.get(partition));
     }
 
     private synchronized Map<Integer, Long> claim(Connection c, Map<Integer, Integer> versions, Ownership view)
