@@ -37,16 +37,25 @@ public final class GridNode implements AutoCloseable {
      * Unless {@code args} choose a database, the node's persisted maps go to a fresh database
      * on the test PostgreSQL, so nodes never share the embedded default's data directory.
      */
+    /**
+     * The node arguments that point it at {@code database}: its URL and, when the URL does not carry
+     * them (the embedded test server's), its user and password.
+     */
+    public static List<String> datasource(TestDatabase database) {
+        List<String> args = new ArrayList<>(List.of("--lattice.datasource.url=" + database.jdbcUrl()));
+        if (database.user() != null) {
+            args.add("--lattice.datasource.user=" + database.user());
+            args.add("--lattice.datasource.password=" + database.password());
+        }
+        return args;
+    }
+
     public static GridNode start(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         TestDatabase database = null;
         if (all.stream().noneMatch(arg -> arg.startsWith("--lattice.datasource."))) {
             database = PostgresFixture.createDatabase();
-            all.add("--lattice.datasource.url=" + database.jdbcUrl());
-            if (database.user() != null) {
-                all.add("--lattice.datasource.user=" + database.user());
-                all.add("--lattice.datasource.password=" + database.password());
-            }
+            all.addAll(datasource(database));
         }
         all.add("--server.port=0");
         all.add("--spring.main.banner-mode=off");

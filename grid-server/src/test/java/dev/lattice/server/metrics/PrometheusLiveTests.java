@@ -62,14 +62,10 @@ class PrometheusLiveTests {
             List<String> args = new ArrayList<>(List.of("--lattice.cluster-name=" + cluster,
                     "--lattice.network.port=" + port, "--lattice.network.port-auto-increment=false",
                     "--lattice.discovery.members=" + members,
-                    "--lattice.datasource.url=" + database.jdbcUrl(),
                     "--lattice.maps.orders.store.mode=write-behind", "--lattice.maps.orders.store.key-type=long",
                     "--lattice.maps.poison.store.mode=write-behind", "--lattice.maps.poison.store.max-attempts=2",
                     "--lattice.maps.prices.backup-count=1"));
-            if (database.user() != null) {
-                args.add("--lattice.datasource.user=" + database.user());
-                args.add("--lattice.datasource.password=" + database.password());
-            }
+            args.addAll(GridNode.datasource(database));
             nodes.add(GridNode.start(args.toArray(String[]::new)));
         }
         application = new ClientApplication(memberPorts.stream().map(port -> "127.0.0.1:" + port).toList(), cluster);

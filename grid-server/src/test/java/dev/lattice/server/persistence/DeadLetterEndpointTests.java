@@ -37,17 +37,13 @@ class DeadLetterEndpointTests {
             List<String> args = new ArrayList<>(List.of(
                     "--lattice.cluster-name=dead-" + UUID.randomUUID(),
                     "--lattice.network.port=" + FreePorts.one(),
-                    "--lattice.datasource.url=" + db.jdbcUrl(),
                     "--lattice.maps.orders.store.mode=write-behind",
                     "--lattice.maps.orders.store.value-type=text",
                     "--lattice.maps.orders.store.max-attempts=1",
                     "--management.endpoints.web.exposure.include=health,deadletters",
                     "--lattice.admin.user=" + USER,
                     "--lattice.admin.password=" + PASSWORD));
-            if (db.user() != null) {
-                args.add("--lattice.datasource.user=" + db.user());
-                args.add("--lattice.datasource.password=" + db.password());
-            }
+            args.addAll(GridNode.datasource(db));
             try (GridNode node = GridNode.start(args.toArray(String[]::new))) {
                 IMap<String, String> orders = node.member().getMap("orders");
                 orders.set("ok", "fine");

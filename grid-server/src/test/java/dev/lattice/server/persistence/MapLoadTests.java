@@ -10,6 +10,7 @@ import dev.lattice.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -73,10 +74,12 @@ class MapLoadTests {
                 s.execute("INSERT INTO records SELECT 'k' || i, 'v' || i FROM generate_series(1, 500) AS i");
             }
             List<Integer> ports = FreePorts.distinct(2);
-            String[] common = {"--lattice.cluster-name=quorum-" + UUID.randomUUID(),
+            List<String> args = new ArrayList<>(List.of("--lattice.cluster-name=quorum-" + UUID.randomUUID(),
                     "--lattice.discovery.members=127.0.0.1:" + ports.get(0) + ",127.0.0.1:" + ports.get(1),
-                    "--lattice.split-brain-protection.minimum-cluster-size=2",
-                    "--lattice.datasource.url=" + db.jdbcUrl()};
+                    "--lattice.split-brain-protection.minimum-cluster-size=2"));
+            // With credentials: the embedded test server's URL does not carry them.
+            args.addAll(GridNode.datasource(db));
+            String[] common = args.toArray(String[]::new);
             try (GridNode first = GridNode.start(with(common, "--lattice.network.port=" + ports.get(0)))) {
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     var readiness = first.get("/actuator/health/readiness");
