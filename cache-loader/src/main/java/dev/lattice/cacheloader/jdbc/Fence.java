@@ -174,7 +174,8 @@ public final class Fence {
                 claims.put(p, new Claim(epoch, cluster, version));
                 refused.remove(p);
             } else {
-                claims.remove(p);
+                // A claim of this member's own at a newer version (another thread saw the newer table first) stays.
+                claims.computeIfPresent(p, (k, held) -> held.clusterId().equals(cluster) && held.version() > version ? held : null);
                 refused.put(p, version);
                 metrics.fenced();
                 log.warn("map '{}': partition {} is claimed in {} by a member with a newer partition table than this one"
@@ -187,8 +188,10 @@ public final class Fence {
 
     /**
      * In the caller's transaction: locks the epoch rows of the partitions (shared, until commit) and
-     * returns the partitions whose epoch is still the one given. The others were claimed by a newer
-     * owner; this member forgets its claim on them.
+     * returns the partitions this member may still write: the epoch is the one given, or the one of
+     * a newer claim this member made meanwhile (another of its threads claimed the partition's new
+     * version while this batch was being prepared; nobody else claimed since, or the epoch would
+     * have moved on). The others were claimed by another member; this member forgets its claim.
      */
     Set<Integer> lock(Connection c, Map<Integer, Long> epochs) throws SQLException {
         Set<Integer> valid = new HashSet<>();
@@ -202,25 +205,44 @@ public final class Fence {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int p = rs.getInt(1);
-                    if (epochs.get(p) == rs.getLong(2)) {
+                    long current = rs.getLong(2);
+                    Long held = held(p);
+                    if (epochs.get(p) == current || held != null && held == current) {
                         valid.add(p);
                     }
                 }
             }
         }
-        epochs.keySet().stream().filter(p -> !valid.contains(p)).forEach(this::lost);
+        epochs.forEach((p, epoch) -> {
+            if (!valid.contains(p)) {
+                lost(p, epoch);
+            }
+        });
         return valid;
     }
 
-    /** A write found a newer epoch: the claim is gone, and a new one needs a newer partition version. */
-    void lost(int partition) {
-        Claim claim = claims.remove(partition);
-        if (claim != null) {
+    /**
+     * A write with {@code staleEpoch} found a newer one. If this member has meanwhile claimed the
+     * partition again itself, that newer claim is returned for the write to try with; otherwise the
+     * partition was taken over, the claim is gone, and a new one needs a newer partition version.
+     * Only the claim the write used is given up: dropping a newer one of this member's own would
+     * leave a partition it owns unwritten until its version changes again.
+     */
+    Long lost(int partition, long staleEpoch) {
+        Claim claim = claims.get(partition);
+        if (claim == null) {
+            return null;
+        }
+        if (claim.epoch() != staleEpoch) {
+            return claim.epoch();
+        }
+        if (claims.remove(partition, claim)) {
             refused.put(partition, claim.version());
             metrics.fenced();
             log.warn("map '{}': partition {} was taken over by another member (epoch {} is no longer current);"
                     + " this member does not write it", mapName, partition, claim.epoch());
         }
+        return null;
     }
 
     /** The epoch this member holds for the partition, or null. */

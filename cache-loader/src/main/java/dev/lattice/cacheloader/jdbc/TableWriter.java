@@ -228,11 +228,8 @@ public final class TableWriter {
             }
             long start = System.nanoTime();
             try {
-                boolean written = MapTable.withReconnect(() -> writeOne(w, rows[i], epoch));
+                boolean written = writeFenced(w, rows[i], epoch);
                 result.outcomes[i] = written ? Outcome.STORED : Outcome.FENCED;
-                if (!written) {
-                    fence.lost(w.partition());
-                }
                 record(start, written ? 1 : 0, true);
             } catch (SQLException failure) {
                 record(start, 1, false);
@@ -246,6 +243,26 @@ public final class TableWriter {
                 result.errors[i] = failure;
             }
         }
+    }
+
+    /**
+     * Writes one entry under its partition's epoch. If the epoch moved on because another thread of
+     * this member claimed the partition's newer version meanwhile, the write goes again under that
+     * claim (once: a second miss is a takeover); if another member claimed it, it is not written.
+     */
+    private boolean writeFenced(Write w, Object[] row, long epoch) throws SQLException {
+        if (MapTable.withReconnect(() -> writeOne(w, row, epoch))) {
+            return true;
+        }
+        Long own = fence.lost(w.partition(), epoch);
+        if (own == null) {
+            return false;
+        }
+        if (MapTable.withReconnect(() -> writeOne(w, row, own))) {
+            return true;
+        }
+        fence.lost(w.partition(), own);
+        return false;
     }
 
     private boolean writeOne(Write w, Object[] row, long epoch) throws SQLException {
