@@ -18,12 +18,14 @@ import dev.lattice.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The database goes away in the middle of a write stream; every write must still land once it is
@@ -89,6 +91,48 @@ class DatabaseOutageTest {
             await().atMost(10, SECONDS).untilAsserted(() -> assertThat(
                     registry.get(MapStoreMetrics.BACKLOG).tag("map", "ledger").gauge().value()).isZero());
             assertThat(Fixtures.count(direct, "SELECT count(*) FROM lattice_dead_letter")).isZero();
+        }
+    }
+
+    /**
+     * A member stopping while the database is down, with hundreds of batches due: its round must
+     * end at the first failed batch, not wait out a connection timeout per batch, or the member
+     * overruns Kubernetes' grace period and is killed with its queue. Everything goes to the spool
+     * and reaches the table when a member starts again with it.
+     */
+    @Test
+    void writeBehind_databaseDown_aMemberStoppingWithHundredsOfBatchesDue_stopsWellInsideItsGracePeriod_andLosesNothing(
+            @TempDir Path spool) {
+        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(3))
+                .writeBatchSize(10).table("ledger").valueType(ValueType.TEXT).maxRetryBackoff(Duration.ofSeconds(2)).build();
+        Map<String, String> acknowledged = new HashMap<>();
+        try (TcpProxy proxy = TcpProxy.start(Fixtures.host(db), Fixtures.port(db));
+             HikariDataSource viaProxy = Fixtures.pool(Fixtures.viaPort(db, proxy.port()), db)) {
+            StoreEnvironment environment = StoreEnvironment.builder(viaProxy).meterRegistry(registry).spoolDirectory(spool).build();
+            LocalCluster cluster = LocalCluster.builder().members(1).customize(config -> config.getMapConfig("ledger")
+                    .setMapStoreConfig(LatticeMapStores.mapStoreConfig("ledger", settings, environment))).start();
+            try (cluster) {
+                proxy.cut();
+                IMap<String, String> ledger = cluster.newClient().getMap("ledger");
+                for (int i = 0; i < 3000; i++) {
+                    acknowledged.put("k" + i, "v" + i);
+                }
+                // One call, so all of them fall due in the same round: 300 batches against the dead database.
+                ledger.putAll(acknowledged);
+                await().atMost(30, SECONDS).until(() -> counter(MapStoreMetrics.DATABASE_ERRORS, "map", "ledger", "kind",
+                        "database_failed") > 0);
+
+                long stopping = System.nanoTime();
+                cluster.shutdown(0);
+                assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("stop, of a 30 s grace period")
+                        .isLessThan(Duration.ofSeconds(10));
+            }
+        }
+        try (LocalCluster restarted = LocalCluster.builder().members(1).customize(config -> config.getMapConfig("ledger")
+                .setMapStoreConfig(LatticeMapStores.mapStoreConfig("ledger", settings,
+                        StoreEnvironment.builder(direct).spoolDirectory(spool).build()))).start()) {
+            restarted.member(0).getMap("ledger"); // creates the map's store, which replays the spool; nothing is written
+            await().atMost(60, SECONDS).untilAsserted(() -> assertThat(Fixtures.rows(direct, "ledger")).isEqualTo(acknowledged));
         }
     }
 

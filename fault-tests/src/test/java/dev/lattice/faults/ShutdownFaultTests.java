@@ -11,6 +11,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Graceful stops: the last node stopping while the database is down, a rolling restart of every
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class ShutdownFaultTests {
+
+    private static final Logger log = LoggerFactory.getLogger(ShutdownFaultTests.class);
 
     /** Kubernetes' default grace period. */
     private static final Duration GRACE = Duration.ofSeconds(30);
@@ -34,8 +38,14 @@ class ShutdownFaultTests {
 
             long stopping = System.nanoTime();
             node.terminate();
-            assertThat(node.waitFor(GRACE)).as("the node exits within Kubernetes' grace period").isTrue();
+            s.mark("SIGTERM");
+            if (!node.waitFor(GRACE.multipliedBy(2).dividedBy(3))) {
+                // Where the remaining time goes, in the node's log, if it is about to overrun.
+                node.dumpThreads();
+            }
+            assertThat(node.waitFor(GRACE.dividedBy(3))).as("the node exits within Kubernetes' grace period").isTrue();
             long stopMillis = (System.nanoTime() - stopping) / 1_000_000;
+            log.info("the last node stopped {} ms after SIGTERM, with the database down", stopMillis);
             assertThat(spoolFiles(node)).as("unstored writes saved to the node's disk").isNotEmpty();
 
             s.database.restore();

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ final class WriteBehindDrainer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private volatile boolean waitingLogged;
+    /** Set by {@link #close}: batches not yet started stay queued for Hazelcast's flush. */
+    private volatile boolean closing;
 
     WriteBehindDrainer(HazelcastMember member, WriteBehindSettings settings, TableWriter writer, QueueOutcomes outcomes,
                        WriteBehindState state, BooleanSupplier ready) {
@@ -67,6 +70,7 @@ final class WriteBehindDrainer implements AutoCloseable {
     /** Stops draining (the member is shutting down: Hazelcast's flush takes what is left) and waits for the round in flight. */
     @Override
     public void close() {
+        closing = true;
         scheduler.shutdown();
         try {
             if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
@@ -97,7 +101,7 @@ final class WriteBehindDrainer implements AutoCloseable {
                 // A full slice means a backlog (a flush, a burst, a database that was down): work
                 // through it without waiting a tick between slices, as long as the database takes it.
                 full = writing && due.size() >= MAX_ENTRIES_PER_ROUND && state.backoffRemainingNanos() <= 0;
-            } while (full && member.running() && !scheduler.isShutdown());
+            } while (full && member.running() && !closing);
         } catch (RuntimeException | Error e) {
             // A scheduled task that throws is never run again: log and keep draining.
             log.error("map '{}': write-behind round failed; retrying next round", member.mapName(), e);
@@ -130,11 +134,17 @@ final class WriteBehindDrainer implements AutoCloseable {
         return due;
     }
 
+    /**
+     * Writes the round's chains in parallel. The first database failure ends the round: every
+     * later batch would wait out its own connection timeout against the same dead database, and a
+     * round of hundreds of batches then held a stopping member past its grace period.
+     */
     private void write(List<DelayedEntry> due) {
         List<List<DelayedEntry>> chains = Batches.chains(due, settings.batchSize(), settings.coalescing());
         List<CompletableFuture<Void>> running = new ArrayList<>(chains.size());
+        AtomicBoolean databaseFailed = new AtomicBoolean();
         for (List<DelayedEntry> chain : chains) {
-            running.add(CompletableFuture.runAsync(() -> writeChain(chain), workers));
+            running.add(CompletableFuture.runAsync(() -> writeChain(chain, databaseFailed), workers));
         }
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
     }
@@ -143,8 +153,11 @@ final class WriteBehindDrainer implements AutoCloseable {
      * Writes one batch, or for maps without coalescing one partition's batches in order, stopping at
      * the first batch that did not fully land: a later write of the same key must not overtake it.
      */
-    private void writeChain(List<DelayedEntry> chain) {
+    private void writeChain(List<DelayedEntry> chain, AtomicBoolean databaseFailed) {
         for (List<DelayedEntry> batch : Batches.ofChain(chain, settings.batchSize(), settings.coalescing())) {
+            if (databaseFailed.get() || closing) {
+                return;
+            }
             List<Write> writes = new ArrayList<>(batch.size());
             for (DelayedEntry entry : batch) {
                 writes.add(outcomes.toWrite(entry));
@@ -153,6 +166,7 @@ final class WriteBehindDrainer implements AutoCloseable {
             logWaiting(result.count(TableWriter.Outcome.WAITING));
             boolean complete = outcomes.settle(writes, result, settings.coalescing());
             if (result.databaseFailure() != null) {
+                databaseFailed.set(true);
                 state.databaseFailed(result.databaseFailure());
                 return;
             }
