@@ -61,7 +61,19 @@ public final class Fence {
     /** The check a single-row statement embeds: one row when the epoch is still current. */
     static final String CHECK = "SELECT 1 FROM " + TABLE + " WHERE map_name = ? AND partition_id = ? AND epoch = ? FOR SHARE";
 
-    private record Claim(long epoch, UUID clusterId, int version) {
+    /**
+     * A claim this member holds. {@code since} is the oldest epoch from which every claim of the
+     * partition was this member's own: a claim by anyone else bumps the epoch, so a claim exactly
+     * one above this member's previous one continues the run. A write prepared under an epoch in
+     * the run may go ahead under the current one; one from before it may not (the partition was
+     * someone else's in between, and they may have stored newer values).
+     */
+    private record Claim(long epoch, UUID clusterId, int version, long since) {
+
+        /** Whether a write prepared under {@code epoch} may be written under this claim. */
+        boolean covers(long epoch) {
+            return since <= epoch && epoch <= this.epoch;
+        }
     }
 
     private final String mapName;
@@ -171,7 +183,10 @@ public final class Fence {
         versions.forEach((p, version) -> {
             Long epoch = granted.get(p);
             if (epoch != null) {
-                claims.put(p, new Claim(epoch, cluster, version));
+                Claim previous = claims.get(p);
+                boolean continues = previous != null && previous.clusterId().equals(cluster)
+                        && (epoch == previous.epoch() || epoch == previous.epoch() + 1);
+                claims.put(p, new Claim(epoch, cluster, version, continues ? previous.since() : epoch));
                 refused.remove(p);
             } else {
                 // A claim of this member's own at a newer version (another thread saw the newer table first) stays.
@@ -188,10 +203,10 @@ public final class Fence {
 
     /**
      * In the caller's transaction: locks the epoch rows of the partitions (shared, until commit) and
-     * returns the partitions this member may still write: the epoch is the one given, or the one of
-     * a newer claim this member made meanwhile (another of its threads claimed the partition's new
-     * version while this batch was being prepared; nobody else claimed since, or the epoch would
-     * have moved on). The others were claimed by another member; this member forgets its claim.
+     * returns the partitions this member may still write: the epoch is the one given, or that of a
+     * newer claim this member made meanwhile with no other member's claim in between (another of
+     * its threads claimed the partition's new version while this batch was being prepared). The
+     * others were claimed by another member; this member forgets the claim the batch used.
      */
     Set<Integer> lock(Connection c, Map<Integer, Long> epochs) throws SQLException {
         Set<Integer> valid = new HashSet<>();
@@ -206,8 +221,9 @@ public final class Fence {
                 while (rs.next()) {
                     int p = rs.getInt(1);
                     long current = rs.getLong(2);
-                    Long held = held(p);
-                    if (epochs.get(p) == current || held != null && held == current) {
+                    long used = epochs.get(p);
+                    Claim held = claims.get(p);
+                    if (used == current || held != null && held.epoch() == current && held.covers(used)) {
                         valid.add(p);
                     }
                 }
@@ -234,7 +250,8 @@ public final class Fence {
             return null;
         }
         if (claim.epoch() != staleEpoch) {
-            return claim.epoch();
+            // A newer claim of this member's own: the write goes under it if nobody else claimed in between.
+            return claim.covers(staleEpoch) ? claim.epoch() : null;
         }
         if (claims.remove(partition, claim)) {
             refused.put(partition, claim.version());

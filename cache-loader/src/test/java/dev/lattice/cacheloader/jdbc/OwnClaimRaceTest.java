@@ -155,4 +155,27 @@ class OwnClaimRaceTest {
             assertThat(fence.held(PARTITION)).as("the newer claim stays").isEqualTo(current);
         }
     }
+
+    @Test
+    void aBatchFromBeforeAnotherMemberHeldThePartition_isFenced_evenThoughThisMemberHoldsItAgain() throws SQLException {
+        Fence fence = new Fence("raced", table.metrics());
+        Fence other = new Fence("raced", table.metrics());
+        UUID cluster = UUID.randomUUID();
+        UUID member = UUID.randomUUID();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(true);
+            long old = fence.epochs(c, List.of(PARTITION), new View(cluster, member, 4), true).granted().get(PARTITION);
+            // The partition migrates to another member, which claims it (and may store newer values)...
+            other.epochs(c, List.of(PARTITION), new View(cluster, UUID.randomUUID(), 5), true);
+            // ... and back to this member, which claims it again.
+            long current = fence.epochs(c, List.of(PARTITION), new View(cluster, member, 6), true).granted().get(PARTITION);
+
+            c.setAutoCommit(false);
+            assertThat(fence.lock(c, Map.of(PARTITION, old))).as("a batch prepared before the other member's claim").isEmpty();
+            c.commit();
+            c.setAutoCommit(true);
+            assertThat(fence.lost(PARTITION, old)).as("no retry under the new claim").isNull();
+            assertThat(fence.held(PARTITION)).as("the current claim stays").isEqualTo(current);
+        }
+    }
 }
