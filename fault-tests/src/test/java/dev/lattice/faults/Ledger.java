@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -26,6 +27,8 @@ final class Ledger {
     private final Map<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong failedCalls = new AtomicLong();
+    /** Failed calls per exception type and message, to tell a client-side stall from a member's refusal. */
+    private final Map<String, LongAdder> failureCauses = new ConcurrentHashMap<>();
     private final AtomicLong maxCallNanos = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
@@ -55,6 +58,7 @@ final class Ledger {
                     break;
                 } catch (RuntimeException e) {
                     failedCalls.incrementAndGet();
+                    failureCauses.computeIfAbsent(cause(e), c -> new LongAdder()).increment();
                     if (stopping) {
                         uncertain.put(key, sequence);
                         return;
@@ -88,6 +92,29 @@ final class Ledger {
 
     long failedCalls() {
         return failedCalls.get();
+    }
+
+    /** The failed calls by cause, most frequent first. */
+    String failureCauses() {
+        StringBuilder out = new StringBuilder();
+        failureCauses.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+                .forEach(e -> out.append("\n  ").append(e.getValue().sum()).append(" x ").append(e.getKey()));
+        return out.toString();
+    }
+
+    /**
+     * The exception's type, its root cause's type and the root cause's message, with numbers and
+     * ids masked, so like failures count together.
+     */
+    private static String cause(RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+        message = message.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<id>").replaceAll("\\d+", "N");
+        String types = e.getClass().getSimpleName() + (root == e ? "" : " <- " + root.getClass().getSimpleName());
+        return types + ": " + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
     }
 
     long maxCallMillis() {

@@ -146,6 +146,9 @@ final class Scenario implements AutoCloseable {
             diagnose(check);
         }
         long recovery = (System.nanoTime() - loadStoppedAt) / 1_000_000;
+        if (ledger.failedCalls() > 0) {
+            log.info("{} (seed {}): {} failed client calls, by cause:{}", name, seed, ledger.failedCalls(), ledger.failureCauses());
+        }
         FaultReport.record(name, seed, ledger, check, recovery);
         assertThat(ledger.writes()).as("the scenario wrote something").isPositive();
         assertThat(check.examples()).as(name + ": acknowledged writes lost or stale (lost %d, stale %d, ahead %d)",
