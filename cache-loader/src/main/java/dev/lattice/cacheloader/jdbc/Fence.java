@@ -239,8 +239,9 @@ public final class Fence {
 
     /**
      * A write with {@code staleEpoch} found a newer one. If this member has meanwhile claimed the
-     * partition again itself, that newer claim is returned for the write to try with; otherwise the
-     * partition was taken over, the claim is gone, and a new one needs a newer partition version.
+     * partition again itself, with no other member's claim in between, that newer claim's epoch is
+     * returned for the write to try with. If the claim the write used is still the one held, the
+     * partition was taken over: the claim is gone, and a new one needs a newer partition version.
      * Only the claim the write used is given up: dropping a newer one of this member's own would
      * leave a partition it owns unwritten until its version changes again.
      */
