@@ -114,7 +114,8 @@ final class Ledger {
         String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
         message = message.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<id>").replaceAll("\\d+", "N");
         String types = e.getClass().getSimpleName() + (root == e ? "" : " <- " + root.getClass().getSimpleName());
-        return types + ": " + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
+        // Hazelcast puts the invocation first and the reason last: keep both ends of a long message.
+        return types + ": " + (message.length() > 240 ? message.substring(0, 80) + " ... " + message.substring(message.length() - 160) : message);
     }
 
     long maxCallMillis() {
