@@ -6,8 +6,8 @@ import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.config.ValueType;
 import dev.lattice.cacheloader.jdbc.Fence;
+import dev.lattice.cacheloader.jdbc.FixedView;
 import dev.lattice.cacheloader.jdbc.MapTable;
-import dev.lattice.cacheloader.jdbc.Ownership;
 import dev.lattice.cacheloader.jdbc.TableWriter;
 import dev.lattice.cacheloader.jdbc.TableWriter.Outcome;
 import dev.lattice.cacheloader.jdbc.TableWriter.Write;
@@ -31,34 +31,6 @@ class FencingTest extends DatabaseBackedTest {
     private static final int PARTITIONS = 271;
     private static final int PARTITION = 7;
 
-    /** A member's partition table as far as the fence cares: it owns everything, at one version. */
-    private record View(UUID clusterId, UUID memberId, int version) implements Ownership {
-        @Override
-        public int partitionVersion(int partitionId) {
-            return version;
-        }
-
-        @Override
-        public boolean owns(int partitionId) {
-            return true;
-        }
-
-        @Override
-        public int partitionOf(Object key) {
-            return PARTITION;
-        }
-
-        @Override
-        public int partitionCount() {
-            return PARTITIONS;
-        }
-
-        @Override
-        public int clusterSize() {
-            return 3;
-        }
-    }
-
     @Test
     void staleOwner_writesNothingOnceANewerOwnerClaimedThePartition_andTheRowKeepsTheNewerValue() {
         MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).table("fenced")
@@ -66,8 +38,8 @@ class FencingTest extends DatabaseBackedTest {
         TableSchema.prepare(pool, settings);
         MapTable table = new MapTable("fenced", settings, pool, new MapStoreMetrics(new SimpleMeterRegistry(), "fenced"));
         UUID cluster = UUID.randomUUID();
-        View stale = new View(cluster, UUID.randomUUID(), 3);
-        View newer = new View(cluster, UUID.randomUUID(), 4);
+        FixedView stale = new FixedView(cluster, UUID.randomUUID(), 3, PARTITION, PARTITIONS);
+        FixedView newer = new FixedView(cluster, UUID.randomUUID(), 4, PARTITION, PARTITIONS);
         TableWriter staleWriter = new TableWriter(table, new Fence("fenced", table.metrics()), 1);
         TableWriter newerWriter = new TableWriter(table, new Fence("fenced", table.metrics()), 1);
 

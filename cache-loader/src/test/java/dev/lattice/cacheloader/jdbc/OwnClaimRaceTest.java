@@ -38,32 +38,11 @@ class OwnClaimRaceTest {
     private HikariDataSource pool;
     private MapTable table;
 
+    private static final int PARTITIONS = 11;
+
     /** A member that owns every partition, at one version. */
-    private record View(UUID clusterId, UUID memberId, int version) implements Ownership {
-        @Override
-        public int partitionVersion(int partitionId) {
-            return version;
-        }
-
-        @Override
-        public boolean owns(int partitionId) {
-            return true;
-        }
-
-        @Override
-        public int partitionOf(Object key) {
-            return PARTITION;
-        }
-
-        @Override
-        public int partitionCount() {
-            return 11;
-        }
-
-        @Override
-        public int clusterSize() {
-            return 3;
-        }
+    private static FixedView view(UUID cluster, UUID member, int version) {
+        return new FixedView(cluster, member, version, PARTITION, PARTITIONS);
     }
 
     @BeforeEach
@@ -88,8 +67,8 @@ class OwnClaimRaceTest {
         Fence fence = new Fence("raced", table.metrics());
         UUID cluster = UUID.randomUUID();
         UUID member = UUID.randomUUID();
-        View before = new View(cluster, member, 4);
-        View after = new View(cluster, member, 6);
+        FixedView before = view(cluster, member, 4);
+        FixedView after = view(cluster, member, 6);
         try (Connection c = pool.getConnection()) {
             long old = fence.epochs(c, List.of(PARTITION), before, true).granted().get(PARTITION);
             long current = fence.epochs(c, List.of(PARTITION), after, true).granted().get(PARTITION);
@@ -113,8 +92,8 @@ class OwnClaimRaceTest {
         UUID member = UUID.randomUUID();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
-            long old = fence.epochs(c, List.of(PARTITION), new View(cluster, member, 4), true).granted().get(PARTITION);
-            long current = fence.epochs(c, List.of(PARTITION), new View(cluster, member, 6), true).granted().get(PARTITION);
+            long old = fence.epochs(c, List.of(PARTITION), view(cluster, member, 4), true).granted().get(PARTITION);
+            long current = fence.epochs(c, List.of(PARTITION), view(cluster, member, 6), true).granted().get(PARTITION);
 
             // A write-through store's fenced statement missed with the old epoch.
             assertThat(fence.lost(PARTITION, old)).as("the epoch to write again with").isEqualTo(current);
@@ -127,8 +106,8 @@ class OwnClaimRaceTest {
         Fence fence = new Fence("raced", table.metrics());
         Fence other = new Fence("raced", table.metrics());
         UUID cluster = UUID.randomUUID();
-        View mine = new View(cluster, UUID.randomUUID(), 4);
-        View newer = new View(cluster, UUID.randomUUID(), 6);
+        FixedView mine = view(cluster, UUID.randomUUID(), 4);
+        FixedView newer = view(cluster, UUID.randomUUID(), 6);
         try (Connection c = pool.getConnection()) {
             long old = fence.epochs(c, List.of(PARTITION), mine, true).granted().get(PARTITION);
             other.epochs(c, List.of(PARTITION), newer, true);
@@ -149,9 +128,9 @@ class OwnClaimRaceTest {
         UUID member = UUID.randomUUID();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
-            long current = fence.epochs(c, List.of(PARTITION), new View(cluster, member, 6), true).granted().get(PARTITION);
+            long current = fence.epochs(c, List.of(PARTITION), view(cluster, member, 6), true).granted().get(PARTITION);
             // A thread that read the partition table before the change claims with the old version: refused.
-            assertThat(fence.epochs(c, List.of(PARTITION), new View(cluster, member, 4), true).granted()).isEmpty();
+            assertThat(fence.epochs(c, List.of(PARTITION), view(cluster, member, 4), true).granted()).isEmpty();
             assertThat(fence.held(PARTITION)).as("the newer claim stays").isEqualTo(current);
         }
     }
@@ -164,11 +143,11 @@ class OwnClaimRaceTest {
         UUID member = UUID.randomUUID();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
-            long old = fence.epochs(c, List.of(PARTITION), new View(cluster, member, 4), true).granted().get(PARTITION);
+            long old = fence.epochs(c, List.of(PARTITION), view(cluster, member, 4), true).granted().get(PARTITION);
             // The partition migrates to another member, which claims it (and may store newer values)...
-            other.epochs(c, List.of(PARTITION), new View(cluster, UUID.randomUUID(), 5), true);
+            other.epochs(c, List.of(PARTITION), view(cluster, UUID.randomUUID(), 5), true);
             // ... and back to this member, which claims it again.
-            long current = fence.epochs(c, List.of(PARTITION), new View(cluster, member, 6), true).granted().get(PARTITION);
+            long current = fence.epochs(c, List.of(PARTITION), view(cluster, member, 6), true).granted().get(PARTITION);
 
             c.setAutoCommit(false);
             assertThat(fence.lock(c, Map.of(PARTITION, old))).as("a batch prepared before the other member's claim").isEmpty();
