@@ -41,7 +41,11 @@ class ShutdownFaultTests {
             s.mark("SIGTERM");
             if (!node.waitFor(GRACE.multipliedBy(2).dividedBy(3))) {
                 // Where the remaining time goes, in the node's log, if it is about to overrun.
-                node.dumpThreads();
+                try {
+                    node.dumpThreads();
+                } catch (IllegalStateException exitedMeanwhile) {
+                    // Nothing to dump.
+                }
             }
             assertThat(node.waitFor(GRACE.dividedBy(3))).as("the node exits within Kubernetes' grace period").isTrue();
             long stopMillis = (System.nanoTime() - stopping) / 1_000_000;
