@@ -33,6 +33,10 @@ class GracefulShutdownTests {
         try (GridNode staying = GridNode.start(cluster, members, noBackups, "--lattice.network.port=" + ports.get(0));
              GridNode leaving = GridNode.start(cluster, members, noBackups, "--lattice.network.port=" + ports.get(1))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> staying.member().getCluster().getMembers().size() == 2);
+            // The joining node gets its partitions by migration after it joined: wait until it holds them.
+            await().atMost(Duration.ofSeconds(30)).until(() -> staying.member().getPartitionService().isClusterSafe()
+                    && staying.member().getPartitionService().getPartitions().stream()
+                            .anyMatch(p -> leaving.member().getCluster().getLocalMember().equals(p.getOwner())));
             IMap<Integer, String> orders = staying.member().getMap("orders");
             Map<Integer, String> batch = new HashMap<>();
             for (int i = 0; i < ENTRIES; i++) {
