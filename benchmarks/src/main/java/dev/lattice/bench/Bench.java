@@ -50,7 +50,7 @@ public final class Bench {
             DatabaseScenario persistence = new DatabaseScenario(options, database, table);
             persistence.prepareEagerTable();
             try (GridServerProcess node = GridServerProcess.start(options.gridServerJar(), workDir.resolve("node"),
-                         DatabaseScenario.nodeSettings(database));
+                         DatabaseScenario.nodeSettings(database, options.nodeSettings()));
                  LatticeClient client = LatticeClient.builder().addresses(node.address()).clusterName(node.clusterName()).build();
                  StockMember.Running stock = StockMember.start(workDir.resolve("stock"));
                  RedisClient redis = RedisClient.builder().hostAndPort(options.redisHost(), options.redisPort())

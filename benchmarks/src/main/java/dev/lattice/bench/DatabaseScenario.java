@@ -40,8 +40,8 @@ final class DatabaseScenario {
         this.value = "v".repeat(100); // issue 12's shape: short text values, string keys
     }
 
-    /** The node's store settings for the maps this scenario uses. */
-    static List<String> nodeSettings(BenchDatabase database) {
+    /** The node's store settings for the maps this scenario uses, then {@code extra} (which can override them). */
+    static List<String> nodeSettings(BenchDatabase database, List<String> extra) {
         List<String> settings = new ArrayList<>(List.of(
                 "--lattice.datasource.url=" + database.urlWithoutParameters(),
                 "--lattice.datasource.user=" + database.parameter("user", "postgres"),
@@ -58,7 +58,14 @@ final class DatabaseScenario {
         if (password != null) {
             settings.add("--lattice.datasource.password=" + password);
         }
+        settings.addAll(extra);
         return settings;
+    }
+
+    /** A node setting as the run gives it in {@code --node-settings}, else the node's default. */
+    private String nodeSetting(String name, String nodeDefault) {
+        return options.nodeSettings().stream().filter(setting -> setting.startsWith("--" + name + "="))
+                .map(setting -> setting.substring(setting.indexOf('=') + 1)).reduce((first, last) -> last).orElse(nodeDefault);
     }
 
     /** Before the node starts: the eager map's table holding {@code rows} rows, for the node to load. */
@@ -126,7 +133,8 @@ final class DatabaseScenario {
 
         raw.createTable("raw_wb");
         long rawNanos = raw.batchedUpsert("raw_wb", "wb-", rows, BATCH, 4, value);
-        table.add(new Row("Write-behind drain (flush) of " + rows + " rows", "pool 4", "rows/s", Result.bulk(rows, drainNanos),
+        table.add(new Row("Write-behind drain (flush) of " + rows + " rows", "writers " + nodeSetting("lattice.datasource.write-parallelism", "2"),
+                "rows/s", Result.bulk(rows, drainNanos),
                 "pgjdbc batched upsert, 4 connections", Result.bulk(rows, rawNanos), true));
     }
 

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param external  the configured PostgreSQL, or null for the embedded one
  * @param poolSize  connections, also for the embedded database
+ * @param writeParallelism  write-behind transactions in flight per map, at most {@code poolSize}
  */
 public record DatasourceSettings(@Nullable DataSourceSettings external, Path embeddedDataDir, int embeddedPort, int poolSize,
-                                 Duration startupTimeout, Path spoolDirectory) {
+                                 int writeParallelism, Duration startupTimeout, Path spoolDirectory) {
 }

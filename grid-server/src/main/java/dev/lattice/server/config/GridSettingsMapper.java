@@ -198,8 +198,15 @@ public final class GridSettingsMapper {
             // Only the URL's address is echoed: its query string may carry a password.
             external = problems.check("lattice.datasource", datasource.getUrl().replaceFirst("\\?.*", "?..."), builder::build);
         }
+        // Each writer holds a connection for its transaction: more writers than connections only queue on the pool.
+        int writers = datasource.getWriteParallelism();
+        if (writers < 1 || writers > datasource.getPoolSize()) {
+            problems.reject("lattice.datasource.write-parallelism", writers,
+                    "must be between 1 and lattice.datasource.pool-size (" + datasource.getPoolSize() + ")");
+        }
         return new DatasourceSettings(external, datasource.getEmbedded().getDataDir(), datasource.getEmbedded().getPort(),
-                datasource.getPoolSize(), datasource.getStartupTimeout(), datasource.getSpoolDirectory());
+                datasource.getPoolSize(), datasource.getWriteParallelism(), datasource.getStartupTimeout(),
+                datasource.getSpoolDirectory());
     }
 
     /** The directory to load, or null when the default one is absent; a directory set explicitly must be usable. */

@@ -78,6 +78,7 @@ public final class GridPersistence implements AutoCloseable {
                     .meterRegistry(registry)
                     .spoolDirectory(settings.datasource().spoolDirectory())
                     .minimumClusterSize(settings.minimumClusterSize())
+                    .writeParallelism(settings.datasource().writeParallelism())
                     .build();
         }
         return environment;

@@ -31,6 +31,19 @@ class GridSettingsValidationTests {
     }
 
     @Test
+    void writeParallelismAbovePoolSize_failsNamingBoth() {
+        runner.withPropertyValues("lattice.datasource.pool-size=4", "lattice.datasource.write-parallelism=6")
+                .run(context -> assertFailure(context, "lattice.datasource.write-parallelism", "6",
+                        "must be between 1 and lattice.datasource.pool-size (4)"));
+    }
+
+    @Test
+    void writeParallelismUpToPoolSize_reachesTheSettings() {
+        runner.withPropertyValues("lattice.datasource.pool-size=8", "lattice.datasource.write-parallelism=8")
+                .run(context -> assertThat(context.getBean(GridSettings.class).datasource().writeParallelism()).isEqualTo(8));
+    }
+
+    @Test
     void backupCountSeven_failsNamingPropertyAndValue() {
         runner.withPropertyValues("lattice.maps.orders.backup-count=7")
                 .run(context -> assertFailure(context, "lattice.maps.orders.backup-count", "7", "must be between 0 and 6"));

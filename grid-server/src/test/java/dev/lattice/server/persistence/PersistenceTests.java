@@ -7,11 +7,17 @@ import com.hazelcast.map.IMap;
 import dev.lattice.client.LatticeClient;
 import dev.lattice.server.GridNode;
 import dev.lattice.testsupport.FreePorts;
+import dev.lattice.testsupport.PostgresFixture;
+import dev.lattice.testsupport.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +78,36 @@ class PersistenceTests {
             assertThat(node.get("/actuator/prometheus").body())
                     .containsPattern("lattice_mapstore_operations_seconds_count\\{[^}]*map=\"orders\"[^}]*operation=\"store\"[^}]*outcome=\"success\"")
                     .contains("lattice_mapstore_write_behind_backlog");
+        }
+    }
+
+    @Test
+    void writeParallelism_isHowManyWriteBehindTransactionsANodeRunsAtOnce() throws Exception {
+        try (TestDatabase database = PostgresFixture.createDatabase()) {
+            List<String> args = new ArrayList<>(GridNode.datasource(database));
+            args.addAll(List.of("--lattice.cluster-name=writers-" + UUID.randomUUID(),
+                    "--lattice.network.port=" + FreePorts.one(), "--lattice.network.port-auto-increment=false",
+                    "--lattice.datasource.pool-size=6", "--lattice.datasource.write-parallelism=3",
+                    "--lattice.maps.drained.store.mode=write-behind", "--lattice.maps.drained.store.value-type=text",
+                    "--lattice.maps.drained.store.write-batch-size=10"));
+            try (GridNode node = GridNode.start(args.toArray(String[]::new))) {
+                Map<String, String> batch = new HashMap<>();
+                for (int i = 0; i < 2_000; i++) {
+                    batch.put("key-" + i, "value-" + i);
+                }
+                // One call, so they fall due together: 200 batches, more than the writers.
+                node.member().<String, String>getMap("drained").putAll(batch);
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    try (Connection connection = database.connect();
+                         ResultSet rows = connection.createStatement().executeQuery("select count(*) from drained")) {
+                        assertThat(rows.next()).isTrue();
+                        assertThat(rows.getLong(1)).isEqualTo(2_000);
+                    }
+                });
+                // The drainer's pool starts a thread per batch until it has as many as the setting allows.
+                assertThat(Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith("lattice-write-behind-drained-writer"))).hasSize(3);
+            }
         }
     }
 }
