@@ -179,7 +179,7 @@ grid-server's configuration (application.yml). Only chart-owned keys are added t
 {{- else }}
 {{- $_ := set $lattice "discovery" (dict "mode" "kubernetes" "service-dns" (include "lattice.serviceDns" .)) }}
 {{- end }}
-{{- $datasource := dict "pool-size" (int .Values.database.poolSize) }}
+{{- $datasource := dict "pool-size" (int .Values.database.poolSize) "write-parallelism" (int .Values.database.writeParallelism) }}
 {{- if .Values.database.url }}
 {{- $_ := set $datasource "url" .Values.database.url }}
 {{- if .Values.database.user }}

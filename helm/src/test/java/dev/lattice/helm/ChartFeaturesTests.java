@@ -40,6 +40,16 @@ class ChartFeaturesTests {
 
     /** API discovery: a read-only Role in the release's namespace, bound to the pods' account, whose token is mounted. */
     @Test
+    void databaseConnectionsAndWriters_reachTheNodesConfiguration() {
+        assertThat(HelmChart.defaults().render().config().string("lattice.datasource.write-parallelism")).isEqualTo("2");
+
+        RenderedChart chart = HelmChart.defaults().set("database.poolSize", "8").set("database.writeParallelism", "4").render();
+
+        assertThat(chart.config().string("lattice.datasource.pool-size")).isEqualTo("8");
+        assertThat(chart.config().string("lattice.datasource.write-parallelism")).isEqualTo("4");
+    }
+
+    @Test
     void apiDiscovery_readsTheHeadlessServicesEndpointsWithANamespacedReadOnlyRole() {
         RenderedChart chart = HelmChart.defaults().set("discovery.mode", "api").render();
         var pod = chart.statefulSet().getSpec().getTemplate().getSpec();
