@@ -66,6 +66,10 @@ public final class Bench {
                 }
                 persistence.run(client, node);
             }
+            if (options.footprint()) {
+                // Alone on the machine: no other server is running while these start and fill.
+                new FootprintScenario(options, database, table, out, workDir).run();
+            }
         }
         if (options.jmh()) {
             // After the servers stopped: JMH's timings should not share the two cores with idle members.

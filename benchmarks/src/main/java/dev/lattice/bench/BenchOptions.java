@@ -27,12 +27,15 @@ import java.util.Map;
  * @param jmh          run the JMH near-cache benchmarks ({@code --jmh}, default true)
  * @param jmhSmoke     JMH in this JVM with one short iteration: proves the wiring, measures little
  *                     ({@code --jmh-smoke}, default false)
+ * @param footprint    run the start-time and heap-per-entry rows ({@code --footprint}, default true)
+ * @param starts       measured starts per server for the start-time rows, after one unmeasured ({@code --starts}, default 3)
+ * @param heapEntries  entries for the heap-per-entry row ({@code --heap-entries}, default 1000000)
  * @param nodeSettings extra settings for the grid node, e.g. {@code --node-settings=lattice.datasource.pool-size=8,lattice.datasource.write-parallelism=4}
  *                     (default none)
  */
 record BenchOptions(Duration warmup, Duration duration, List<Integer> threads, int rate, int rateThreads, int keys,
                     int valueBytes, int rows, String redis, String jdbcAdminUrl, Path gridServerJar, boolean remote, boolean jmh,
-                    boolean jmhSmoke, List<String> nodeSettings) {
+                    boolean jmhSmoke, boolean footprint, int starts, int heapEntries, List<String> nodeSettings) {
 
     static BenchOptions parse(String... args) {
         Map<String, String> given = new HashMap<>();
@@ -49,7 +52,9 @@ record BenchOptions(Duration warmup, Duration duration, List<Integer> threads, i
                 Map.entry("value-bytes", "1024"), Map.entry("rows", "200000"), Map.entry("redis", "127.0.0.1:6379"),
                 Map.entry("jdbc", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"),
                 Map.entry("grid-jar", System.getProperty("grid.server.jar", "grid-server/target/grid-server.jar")),
-                Map.entry("remote", "true"), Map.entry("jmh", "true"), Map.entry("jmh-smoke", "false"), Map.entry("node-settings", "")));
+                Map.entry("remote", "true"), Map.entry("jmh", "true"), Map.entry("jmh-smoke", "false"),
+                Map.entry("footprint", "true"), Map.entry("starts", "3"), Map.entry("heap-entries", "1000000"),
+                Map.entry("node-settings", "")));
         for (String name : given.keySet()) {
             if (!values.containsKey(name)) {
                 throw new IllegalArgumentException("Unknown option --" + name + "; known: " + values.keySet());
@@ -62,7 +67,8 @@ record BenchOptions(Duration warmup, Duration duration, List<Integer> threads, i
                 positive("keys", values.get("keys")), positive("value-bytes", values.get("value-bytes")),
                 positive("rows", values.get("rows")), values.get("redis"), values.get("jdbc"),
                 Path.of(values.get("grid-jar")), Boolean.parseBoolean(values.get("remote")), Boolean.parseBoolean(values.get("jmh")),
-                Boolean.parseBoolean(values.get("jmh-smoke")),
+                Boolean.parseBoolean(values.get("jmh-smoke")), Boolean.parseBoolean(values.get("footprint")),
+                positive("starts", values.get("starts")), positive("heap-entries", values.get("heap-entries")),
                 Arrays.stream(values.get("node-settings").split(",")).map(String::trim).filter(v -> !v.isEmpty())
                         .map(v -> "--" + v).toList());
     }

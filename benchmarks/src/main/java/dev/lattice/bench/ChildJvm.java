@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A server under test in its own JVM, output to a log file. Lattice's node and the stock Hazelcast
@@ -21,12 +24,17 @@ final class ChildJvm implements AutoCloseable {
             "--add-opens", "java.management/sun.management=ALL-UNNAMED",
             "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
+    /** G1's line in {@code jcmd GC.heap_info}: "garbage-first heap   total 1048576K, used 52312K [...". */
+    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
     private final Process process;
     private final Path log;
+    private final long startedNanos;
 
-    private ChildJvm(Process process, Path log) {
+    private ChildJvm(Process process, Path log, long startedNanos) {
         this.process = process;
         this.log = log;
+        this.startedNanos = startedNanos;
     }
 
     /** Starts {@code java <SERVER_FLAGS> <arguments>} in {@code workDir}. */
@@ -37,11 +45,12 @@ final class ChildJvm implements AutoCloseable {
         command.addAll(arguments);
         try {
             Files.createDirectories(workDir);
+            long startedNanos = System.nanoTime();
             Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             // A run stopped with Ctrl-C skips every close(): without this its 1 GB servers would outlive it.
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + process.pid()));
-            return new ChildJvm(process, log);
+            return new ChildJvm(process, log, startedNanos);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + command, e);
         }
@@ -49,6 +58,58 @@ final class ChildJvm implements AutoCloseable {
 
     boolean alive() {
         return process.isAlive();
+    }
+
+    /** Waits for the JVM to exit by itself; its exit code, or -1 (and killed) if it did not within {@code timeout}. */
+    int waitFor(Duration timeout) {
+        try {
+            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+        return -1;
+    }
+
+    /** Time since this JVM was launched. */
+    Duration sinceStart() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /**
+     * Live heap: bytes in use right after a full collection, as the child's own collector reports
+     * them ({@code jcmd <pid> GC.run}, which returns when {@code System.gc()} has finished, then
+     * {@code GC.heap_info}). Collected twice, so what the first collection freed late is gone too.
+     */
+    long heapUsedAfterFullGc() {
+        jcmd("GC.run");
+        jcmd("GC.run");
+        String info = jcmd("GC.heap_info");
+        Matcher used = HEAP_USED.matcher(info);
+        if (!used.find()) {
+            throw new IllegalStateException("no G1 heap line in jcmd GC.heap_info of " + process.pid() + ":\n" + info);
+        }
+        return Long.parseLong(used.group(1)) * 1024;
+    }
+
+    private String jcmd(String command) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process run = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command)
+                    .redirectErrorStream(true).start();
+            String output = new String(run.getInputStream().readAllBytes());
+            if (!run.waitFor(2, TimeUnit.MINUTES) || run.exitValue() != 0) {
+                throw new IllegalStateException(jcmd + " " + process.pid() + " " + command + " failed:\n" + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run " + jcmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running " + jcmd, e);
+        }
     }
 
     Path log() {

@@ -27,6 +27,7 @@ final class GridServerProcess implements AutoCloseable {
     private final int memberPort;
     private final int httpPort;
     private final String clusterName;
+    private Duration readyAfter;
 
     private GridServerProcess(ChildJvm jvm, int memberPort, int httpPort, String clusterName) {
         this.jvm = jvm;
@@ -37,25 +38,19 @@ final class GridServerProcess implements AutoCloseable {
 
     /** Starts a node with {@code settings} ({@code --lattice...=...}) and waits until it is ready. */
     static GridServerProcess start(Path jar, Path workDir, List<String> settings) {
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build it first (mvn -pl grid-server -am package -DskipTests)");
-        }
+        return start(List.of(), jar, workDir, settings);
+    }
+
+    /** The same with JVM flags before {@code -jar} (e.g. a class data sharing archive). */
+    static GridServerProcess start(List<String> jvmFlags, Path jar, Path workDir, List<String> settings) {
         List<Integer> ports = Ports.free(2);
         String clusterName = "bench-" + ProcessHandle.current().pid() + "-" + ports.get(0);
-        List<String> arguments = new ArrayList<>(List.of("-jar", jar.toAbsolutePath().toString(),
-                "--lattice.cluster-name=" + clusterName,
-                "--lattice.network.port=" + ports.get(0),
-                "--lattice.network.port-auto-increment=false",
-                "--lattice.discovery.members=127.0.0.1:" + ports.get(0),
-                "--server.port=" + ports.get(1),
-                "--spring.main.banner-mode=off",
-                "--lattice.datasource.spool-directory=" + workDir.resolve("spool")));
-        arguments.addAll(settings);
+        List<String> arguments = arguments(jvmFlags, jar, workDir, settings, ports, clusterName);
         ChildJvm jvm = ChildJvm.start(arguments, workDir, workDir.resolve("grid-server.log"));
         GridServerProcess node = new GridServerProcess(jvm, ports.get(0), ports.get(1), clusterName);
         try {
             Awaitility.await("grid node ready, log " + jvm.log()).atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofMillis(100))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
                     .until(() -> {
                         if (!jvm.alive()) {
                             throw new IllegalStateException("grid node exited:\n" + jvm.logText());
@@ -66,7 +61,54 @@ final class GridServerProcess implements AutoCloseable {
             jvm.close();
             throw e;
         }
+        node.readyAfter = jvm.sinceStart();
         return node;
+    }
+
+    /**
+     * Spring Boot's class data sharing recipe for a node: a training run of {@code extractedJar} (from
+     * {@code java -Djarmode=tools -jar grid-server.jar extract}) that starts the node's context, member
+     * included, then exits and writes the classes it loaded to {@code archive}.
+     */
+    static void trainClassDataSharing(Path extractedJar, Path archive, Path workDir, List<String> settings) {
+        List<Integer> ports = Ports.free(2);
+        String clusterName = "bench-cds-" + ProcessHandle.current().pid() + "-" + ports.get(0);
+        List<String> flags = List.of("-XX:ArchiveClassesAtExit=" + archive.toAbsolutePath(), "-Dspring.context.exit=onRefresh");
+        ChildJvm jvm = ChildJvm.start(arguments(flags, extractedJar, workDir, settings, ports, clusterName), workDir,
+                workDir.resolve("cds-training.log"));
+        int exit = jvm.waitFor(Duration.ofMinutes(3));
+        if (exit != 0 || !Files.isRegularFile(archive)) {
+            throw new IllegalStateException("class data sharing training run exited " + exit + " without " + archive + ":\n"
+                    + jvm.logText());
+        }
+    }
+
+    private static List<String> arguments(List<String> jvmFlags, Path jar, Path workDir, List<String> settings,
+                                          List<Integer> ports, String clusterName) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build it first (mvn -pl grid-server -am package -DskipTests)");
+        }
+        List<String> arguments = new ArrayList<>(jvmFlags);
+        arguments.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
+                "--lattice.cluster-name=" + clusterName,
+                "--lattice.network.port=" + ports.get(0),
+                "--lattice.network.port-auto-increment=false",
+                "--lattice.discovery.members=127.0.0.1:" + ports.get(0),
+                "--server.port=" + ports.get(1),
+                "--spring.main.banner-mode=off",
+                "--lattice.datasource.spool-directory=" + workDir.resolve("spool")));
+        arguments.addAll(settings);
+        return arguments;
+    }
+
+    /** From launching the JVM to the first readiness answer of 200 (polled every 20 ms). */
+    Duration readyAfter() {
+        return readyAfter;
+    }
+
+    /** The node's JVM, for its heap. */
+    ChildJvm jvm() {
+        return jvm;
     }
 
     String address() {

@@ -21,7 +21,12 @@ record Result(double value, double p50Micros, double p99Micros, double p999Micro
 
     /** A JMH average time. */
     static Result nanosPerOp(double nanos, long operations) {
-        return new Result(nanos, Double.NaN, Double.NaN, Double.NaN, operations);
+        return single(nanos, operations);
+    }
+
+    /** One figure in its row's unit (a median start time, bytes per entry), from {@code count} samples or items. */
+    static Result single(double value, long count) {
+        return new Result(value, Double.NaN, Double.NaN, Double.NaN, count);
     }
 
     /**

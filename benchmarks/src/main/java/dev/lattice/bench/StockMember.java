@@ -7,9 +7,6 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import java.io.File;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -27,9 +24,15 @@ final class StockMember {
     private StockMember() {
     }
 
+    /** What the child prints once its member has started, for {@link #start} to wait for. */
+    private static final String STARTED = "stock member started";
+
     /** Child JVM entry point: {@code StockMember <port> <clusterName>}; runs until killed. */
     public static void main(String[] args) {
         Hazelcast.newHazelcastInstance(config(Integer.parseInt(args[0]), args[1]));
+        // The child's stdout is its log file; this line is how the parent knows the member is up.
+        System.out.println(STARTED);
+        System.out.flush();
     }
 
     static Config config(int port, String clusterName) {
@@ -46,8 +49,12 @@ final class StockMember {
         return config;
     }
 
-    /** A running member in a child JVM and a stock client connected to it. */
-    record Running(ChildJvm jvm, HazelcastInstance client) implements AutoCloseable {
+    /**
+     * A running member in a child JVM and a stock client connected to it.
+     *
+     * @param startedAfter from launching the JVM to {@code newHazelcastInstance} having returned
+     */
+    record Running(ChildJvm jvm, HazelcastInstance client, Duration startedAfter) implements AutoCloseable {
         @Override
         public void close() {
             client.shutdown();
@@ -62,18 +69,20 @@ final class StockMember {
         ChildJvm jvm = ChildJvm.start(List.of("-cp", absoluteClassPath(), StockMember.class.getName(),
                 Integer.toString(port), clusterName), workDir, workDir.resolve("stock-member.log"));
         try {
-            Awaitility.await("stock member listening, log " + jvm.log()).atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+            // Its port listens before the member has started; the printed line comes after.
+            Awaitility.await("stock member started, log " + jvm.log()).atMost(Duration.ofMinutes(2))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
                         if (!jvm.alive()) {
                             throw new IllegalStateException("stock member exited:\n" + jvm.logText());
                         }
-                        return listening(port);
+                        return jvm.logText().contains(STARTED);
                     });
+            Duration startedAfter = jvm.sinceStart();
             ClientConfig client = new ClientConfig().setClusterName(clusterName);
             client.setProperty("hazelcast.logging.type", "slf4j");
             client.getNetworkConfig().addAddress("127.0.0.1:" + port);
             client.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(30_000);
-            return new Running(jvm, HazelcastClient.newHazelcastClient(client));
+            return new Running(jvm, HazelcastClient.newHazelcastClient(client), startedAfter);
         } catch (RuntimeException e) {
             jvm.close();
             throw e;
@@ -84,14 +93,5 @@ final class StockMember {
     private static String absoluteClassPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -27,7 +27,8 @@ class BenchSmokeTest {
         assumeTrue(listening("127.0.0.1", 6379), "no Redis at 127.0.0.1:6379");
         assumeTrue(BenchDatabase.reachable(JDBC), "no PostgreSQL at " + JDBC);
         BenchOptions options = BenchOptions.parse("--warmup=200ms", "--duration=400ms", "--threads=1,4", "--rate=400",
-                "--rate-threads=2", "--keys=100", "--rows=2000", "--jdbc=" + JDBC, "--jmh-smoke=true");
+                "--rate-threads=2", "--keys=100", "--rows=2000", "--jdbc=" + JDBC, "--jmh-smoke=true", "--starts=1",
+                "--heap-entries=20000");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         List<Row> rows = Bench.run(options, new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -46,6 +47,10 @@ class BenchSmokeTest {
                         "Write-behind putAll, acknowledged @1 vs Lattice map without a store",
                         "Write-behind drain (flush) of 2000 rows @writers 2 vs pgjdbc batched upsert, 4 connections",
                         "Eager load of 2000 rows at node start @1 node vs pgjdbc streaming SELECT into a HashMap",
+                        "Start to ready, PostgreSQL at --jdbc @median of 1 vs Hazelcast 5.7.0 member started",
+                        "Start to ready, PostgreSQL at --jdbc, extracted jar + CDS archive @median of 1 vs Hazelcast 5.7.0 member started",
+                        "Start to ready, embedded PostgreSQL (defaults) @median of 1 vs Hazelcast 5.7.0 member started",
+                        "Heap per entry, 20,000 entries of 100 B @1 member vs Hazelcast 5.7.0 member, same entries",
                         "Near-cache hit (JMH), BINARY @1 vs Caffeine getIfPresent",
                         "Near-cache hit (JMH), BINARY @1 vs ConcurrentHashMap.get",
                         "Near-cache hit (JMH), OBJECT @1 vs Caffeine getIfPresent",
