@@ -47,24 +47,8 @@ public final class Bench {
         printMachine(options, workDir, out);
         ReportTable table = new ReportTable(out);
         try (BenchDatabase database = BenchDatabase.create(options.jdbcAdminUrl())) {
-            DatabaseScenario persistence = new DatabaseScenario(options, database, table);
-            persistence.prepareEagerTable();
-            try (GridServerProcess node = GridServerProcess.start(options.gridServerJar(), workDir.resolve("node"),
-                         DatabaseScenario.nodeSettings(database, options.nodeSettings()));
-                 LatticeClient client = LatticeClient.builder().addresses(node.address()).clusterName(node.clusterName()).build();
-                 StockMember.Running stock = StockMember.start(workDir.resolve("stock"));
-                 RedisClient redis = RedisClient.builder().hostAndPort(options.redisHost(), options.redisPort())
-                         .poolConfig(redisPool(options)).build()) {
-                KeyValue redisKeys = KeyValue.of(redis, "lattice-bench:" + ProcessHandle.current().pid() + ":", options.keys());
-                try {
-                    if (options.remote()) {
-                        new RemoteMapScenario(options, table).run(KeyValue.of(client.map("bench"), options.keys()), redisKeys,
-                                KeyValue.of(stock.client().getMap("bench"), options.keys()));
-                    }
-                } finally {
-                    redisKeys.clear();
-                }
-                persistence.run(client, node);
+            if (options.remote() || options.persistence()) {
+                serverRows(options, database, workDir, table);
             }
             if (options.footprint()) {
                 // Alone on the machine: no other server is running while these start and fill.
@@ -76,6 +60,33 @@ public final class Bench {
             new JmhScenario(options, table).run();
         }
         return table.rows();
+    }
+
+    /** Remote get/put and persistence: one Lattice node, one stock member and Redis, side by side. */
+    private static void serverRows(BenchOptions options, BenchDatabase database, Path workDir, ReportTable table) throws Exception {
+        DatabaseScenario persistence = new DatabaseScenario(options, database, table);
+        if (options.persistence()) {
+            persistence.prepareEagerTable();
+        }
+        try (GridServerProcess node = GridServerProcess.start(options.gridServerJar(), workDir.resolve("node"),
+                     DatabaseScenario.nodeSettings(database, options.nodeSettings()));
+             LatticeClient client = LatticeClient.builder().addresses(node.address()).clusterName(node.clusterName()).build();
+             StockMember.Running stock = StockMember.start(workDir.resolve("stock"));
+             RedisClient redis = RedisClient.builder().hostAndPort(options.redisHost(), options.redisPort())
+                     .poolConfig(redisPool(options)).build()) {
+            KeyValue redisKeys = KeyValue.of(redis, "lattice-bench:" + ProcessHandle.current().pid() + ":", options.keys());
+            try {
+                if (options.remote()) {
+                    new RemoteMapScenario(options, table).run(KeyValue.of(client.map("bench"), options.keys()), redisKeys,
+                            KeyValue.of(stock.client().getMap("bench"), options.keys()));
+                }
+            } finally {
+                redisKeys.clear();
+            }
+            if (options.persistence()) {
+                persistence.run(client, node);
+            }
+        }
     }
 
     /** One pooled connection per concurrent caller, as a fleet of single-connection Redis clients has. */

@@ -24,6 +24,7 @@ import java.util.Map;
  *                     database next to it ({@code --jdbc}, default jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres)
  * @param gridServerJar the packaged grid node ({@code --grid-jar}, default grid-server/target/grid-server.jar)
  * @param remote       run the remote get/put sweep against Redis and stock Hazelcast ({@code --remote}, default true)
+ * @param persistence  run the write-through, write-behind and eager-load rows against raw pgjdbc ({@code --persistence}, default true)
  * @param jmh          run the JMH near-cache benchmarks ({@code --jmh}, default true)
  * @param jmhSmoke     JMH in this JVM with one short iteration: proves the wiring, measures little
  *                     ({@code --jmh-smoke}, default false)
@@ -34,7 +35,7 @@ import java.util.Map;
  *                     (default none)
  */
 record BenchOptions(Duration warmup, Duration duration, List<Integer> threads, int rate, int rateThreads, int keys,
-                    int valueBytes, int rows, String redis, String jdbcAdminUrl, Path gridServerJar, boolean remote, boolean jmh,
+                    int valueBytes, int rows, String redis, String jdbcAdminUrl, Path gridServerJar, boolean remote, boolean persistence, boolean jmh,
                     boolean jmhSmoke, boolean footprint, int starts, int heapEntries, List<String> nodeSettings) {
 
     static BenchOptions parse(String... args) {
@@ -52,7 +53,7 @@ record BenchOptions(Duration warmup, Duration duration, List<Integer> threads, i
                 Map.entry("value-bytes", "1024"), Map.entry("rows", "200000"), Map.entry("redis", "127.0.0.1:6379"),
                 Map.entry("jdbc", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"),
                 Map.entry("grid-jar", System.getProperty("grid.server.jar", "grid-server/target/grid-server.jar")),
-                Map.entry("remote", "true"), Map.entry("jmh", "true"), Map.entry("jmh-smoke", "false"),
+                Map.entry("remote", "true"), Map.entry("persistence", "true"), Map.entry("jmh", "true"), Map.entry("jmh-smoke", "false"),
                 Map.entry("footprint", "true"), Map.entry("starts", "3"), Map.entry("heap-entries", "1000000"),
                 Map.entry("node-settings", "")));
         for (String name : given.keySet()) {
@@ -66,7 +67,8 @@ record BenchOptions(Duration warmup, Duration duration, List<Integer> threads, i
                 Integer.parseInt(values.get("rate")), positive("rate-threads", values.get("rate-threads")),
                 positive("keys", values.get("keys")), positive("value-bytes", values.get("value-bytes")),
                 positive("rows", values.get("rows")), values.get("redis"), values.get("jdbc"),
-                Path.of(values.get("grid-jar")), Boolean.parseBoolean(values.get("remote")), Boolean.parseBoolean(values.get("jmh")),
+                Path.of(values.get("grid-jar")), Boolean.parseBoolean(values.get("remote")),
+                Boolean.parseBoolean(values.get("persistence")), Boolean.parseBoolean(values.get("jmh")),
                 Boolean.parseBoolean(values.get("jmh-smoke")), Boolean.parseBoolean(values.get("footprint")),
                 positive("starts", values.get("starts")), positive("heap-entries", values.get("heap-entries")),
                 Arrays.stream(values.get("node-settings").split(",")).map(String::trim).filter(v -> !v.isEmpty())

@@ -60,19 +60,6 @@ final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Waits for the JVM to exit by itself; its exit code, or -1 (and killed) if it did not within {@code timeout}. */
-    int waitFor(Duration timeout) {
-        try {
-            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return process.exitValue();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process.destroyForcibly();
-        return -1;
-    }
-
     /** Time since this JVM was launched. */
     Duration sinceStart() {
         return Duration.ofNanos(System.nanoTime() - startedNanos);

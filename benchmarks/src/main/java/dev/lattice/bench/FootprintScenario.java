@@ -71,8 +71,9 @@ final class FootprintScenario {
         Path extracted = extract(cds.resolve("app"));
         Path archive = cds.resolve("grid-server.jsa");
         GridServerProcess.trainClassDataSharing(extracted, archive, cds, external);
+        // -Xshare:on: a JVM that can not map the archive fails to start instead of timing a start without it.
         Result withArchive = median("Lattice node ready, extracted jar and CDS archive", () -> {
-            try (GridServerProcess node = GridServerProcess.start(List.of("-XX:SharedArchiveFile=" + archive.toAbsolutePath()),
+            try (GridServerProcess node = GridServerProcess.start(List.of("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-Xshare:on"),
                     extracted, cds, external)) {
                 return node.readyAfter();
             }

@@ -66,20 +66,17 @@ final class GridServerProcess implements AutoCloseable {
     }
 
     /**
-     * Spring Boot's class data sharing recipe for a node: a training run of {@code extractedJar} (from
-     * {@code java -Djarmode=tools -jar grid-server.jar extract}) that starts the node's context, member
-     * included, then exits and writes the classes it loaded to {@code archive}.
+     * The README's class data sharing recipe for a node: a training run of {@code extractedJar} (from
+     * {@code java -Djarmode=tools -jar grid-server.jar extract}) started until ready and stopped with
+     * SIGTERM; its JVM writes the classes it loaded to {@code archive} as it exits.
      */
     static void trainClassDataSharing(Path extractedJar, Path archive, Path workDir, List<String> settings) {
-        List<Integer> ports = Ports.free(2);
-        String clusterName = "bench-cds-" + ProcessHandle.current().pid() + "-" + ports.get(0);
-        List<String> flags = List.of("-XX:ArchiveClassesAtExit=" + archive.toAbsolutePath(), "-Dspring.context.exit=onRefresh");
-        ChildJvm jvm = ChildJvm.start(arguments(flags, extractedJar, workDir, settings, ports, clusterName), workDir,
-                workDir.resolve("cds-training.log"));
-        int exit = jvm.waitFor(Duration.ofMinutes(3));
-        if (exit != 0 || !Files.isRegularFile(archive)) {
-            throw new IllegalStateException("class data sharing training run exited " + exit + " without " + archive + ":\n"
-                    + jvm.logText());
+        GridServerProcess training = start(List.of("-XX:ArchiveClassesAtExit=" + archive.toAbsolutePath()), extractedJar,
+                workDir.resolve("training"), settings);
+        training.close(); // SIGTERM: a graceful stop, after which the JVM writes the archive
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException("the class data sharing training run wrote no " + archive + ", see "
+                    + workDir.resolve("training"));
         }
     }
 
