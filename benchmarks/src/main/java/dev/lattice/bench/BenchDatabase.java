@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -53,6 +55,17 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     /** The URL without its parameters, for a grid node that takes the user as its own property. */
+    /** A grid node's settings for this database: URL, user and, if the URL has one, password. */
+    List<String> nodeSettings() {
+        List<String> settings = new ArrayList<>(List.of("--lattice.datasource.url=" + urlWithoutParameters(),
+                "--lattice.datasource.user=" + parameter("user", "postgres")));
+        String password = parameter("password", null);
+        if (password != null) {
+            settings.add("--lattice.datasource.password=" + password);
+        }
+        return settings;
+    }
+
     String urlWithoutParameters() {
         int query = url.indexOf('?');
         return query < 0 ? url : url.substring(0, query);

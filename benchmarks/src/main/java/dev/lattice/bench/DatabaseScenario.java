@@ -42,9 +42,8 @@ final class DatabaseScenario {
 
     /** The node's store settings for the maps this scenario uses, then {@code extra} (which can override them). */
     static List<String> nodeSettings(BenchDatabase database, List<String> extra) {
-        List<String> settings = new ArrayList<>(List.of(
-                "--lattice.datasource.url=" + database.urlWithoutParameters(),
-                "--lattice.datasource.user=" + database.parameter("user", "postgres"),
+        List<String> settings = new ArrayList<>(database.nodeSettings());
+        settings.addAll(List.of(
                 "--lattice.maps." + WRITE_THROUGH + ".store.mode=write-through",
                 "--lattice.maps." + WRITE_THROUGH + ".store.value-type=text",
                 "--lattice.maps." + WRITE_BEHIND + ".store.mode=write-behind",
@@ -54,10 +53,6 @@ final class DatabaseScenario {
                 "--lattice.maps." + EAGER + ".store.mode=read-through",
                 "--lattice.maps." + EAGER + ".store.value-type=text",
                 "--lattice.maps." + EAGER + ".store.initial-load=eager"));
-        String password = database.parameter("password", null);
-        if (password != null) {
-            settings.add("--lattice.datasource.password=" + password);
-        }
         settings.addAll(extra);
         return settings;
     }
@@ -133,9 +128,14 @@ final class DatabaseScenario {
 
         raw.createTable("raw_wb");
         long rawNanos = raw.batchedUpsert("raw_wb", "wb-", rows, BATCH, 4, value);
-        table.add(new Row("Write-behind drain (flush) of " + rows + " rows", "writers " + nodeSetting("lattice.datasource.write-parallelism", "2"),
-                "rows/s", Result.bulk(rows, drainNanos),
+        String drain = "Write-behind drain (flush) of " + rows + " rows";
+        String writers = "writers " + nodeSetting("lattice.datasource.write-parallelism", "2");
+        table.add(new Row(drain, writers, "rows/s", Result.bulk(rows, drainNanos),
                 "pgjdbc batched upsert, 4 connections", Result.bulk(rows, rawNanos), true));
+        raw.createTable("raw_copy");
+        long copyNanos = raw.copy("raw_copy", "wb-", rows, value);
+        table.add(new Row(drain, writers, "rows/s", Result.bulk(rows, drainNanos),
+                "pgjdbc COPY into an empty table, 1 connection", Result.bulk(rows, copyNanos), true));
     }
 
     private void eagerLoad(GridServerProcess node) throws Exception {

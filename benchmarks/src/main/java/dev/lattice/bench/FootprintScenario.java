@@ -165,18 +165,8 @@ final class FootprintScenario {
         return Result.single(sorted.get(sorted.size() / 2), sorted.size());
     }
 
-    private List<String> databaseSettings() {
-        List<String> settings = new ArrayList<>(List.of("--lattice.datasource.url=" + database.urlWithoutParameters(),
-                "--lattice.datasource.user=" + database.parameter("user", "postgres")));
-        String password = database.parameter("password", null);
-        if (password != null) {
-            settings.add("--lattice.datasource.password=" + password);
-        }
-        return settings;
-    }
-
     private List<String> withDatabase() {
-        List<String> settings = new ArrayList<>(databaseSettings());
+        List<String> settings = new ArrayList<>(database.nodeSettings());
         settings.addAll(options.nodeSettings());
         return settings;
     }

@@ -46,6 +46,7 @@ class BenchSmokeTest {
                         "Write-through putAll, 2 batches of 1,000 @1 vs pgjdbc batched upsert, 1 tx per batch",
                         "Write-behind putAll, acknowledged @1 vs Lattice map without a store",
                         "Write-behind drain (flush) of 2000 rows @writers 2 vs pgjdbc batched upsert, 4 connections",
+                        "Write-behind drain (flush) of 2000 rows @writers 2 vs pgjdbc COPY into an empty table, 1 connection",
                         "Eager load of 2000 rows at node start @1 node vs pgjdbc streaming SELECT into a HashMap",
                         "Start to ready, PostgreSQL at --jdbc @median of 1 vs Hazelcast 5.7.0 member started",
                         "Start to ready, PostgreSQL at --jdbc, extracted jar + CDS archive @median of 1 vs Hazelcast 5.7.0 member started",
