@@ -45,6 +45,8 @@ class BenchSmokeTest {
                         "Write-through set @4 vs pgjdbc single-row autocommit upsert",
                         "Write-through putAll, 2 batches of 1,000 @1 vs pgjdbc batched upsert, 1 tx per batch",
                         "Write-behind putAll, acknowledged @1 vs Lattice map without a store",
+                        "Write-behind putAll, acknowledged while draining (write delay 1 s) @1 vs Lattice map without a store",
+                        "Write-behind putAll until stored (write delay 1 s) @writers 2 vs pgjdbc batched upsert, 4 connections",
                         "Write-behind drain (flush) of 2000 rows @writers 2 vs pgjdbc batched upsert, 4 connections",
                         "Write-behind drain (flush) of 2000 rows @writers 2 vs pgjdbc COPY into an empty table, 1 connection",
                         "Eager load of 2000 rows at node start @1 node vs pgjdbc streaming SELECT into a HashMap",
