@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,12 +20,12 @@ import org.junit.jupiter.api.Timeout;
 class NetworkPartitionFaultTests {
 
     /**
-     * In the long profile, not in CI, until more runs back the fix of its stale keys (2 of 9 runs
-     * before it): the member that merged back ran two write-behind drainers (issue 6; cache-loader's
-     * MergeBackTest covers the cause in CI).
+     * In CI since 16 runs in a row ended with nothing lost or stale after the fix of its stale keys
+     * (2 of 9 runs before it: the member that merged back ran two write-behind drainers; cache-loader's
+     * MergeBackTest covers that cause). It asserts no bound on client stalls: in 8 of 20 runs the client
+     * kept writing to the cut-off member for up to 46 s (docs/reliability.md, Known limits).
      */
     @Test
-    @Tag("known-issue")
     void partitionTwoAgainstOne_theMinorityRefusesWrites_andAfterHealingNothingAcknowledgedIsLost() {
         assumeTrue(IsolatedHosts.available(), "network namespaces need root and iproute2");
         try (IsolatedHosts hosts = IsolatedHosts.create(3);
