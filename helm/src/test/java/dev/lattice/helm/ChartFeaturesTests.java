@@ -38,7 +38,6 @@ class ChartFeaturesTests {
         assertThat(chart.all("RoleBinding")).isEmpty();
     }
 
-    /** API discovery: a read-only Role in the release's namespace, bound to the pods' account, whose token is mounted. */
     @Test
     void databaseConnectionsAndWriters_reachTheNodesConfiguration() {
         assertThat(HelmChart.defaults().render().config().string("lattice.datasource.write-parallelism")).isEqualTo("2");
@@ -49,6 +48,7 @@ class ChartFeaturesTests {
         assertThat(chart.config().string("lattice.datasource.write-parallelism")).isEqualTo("4");
     }
 
+    /** API discovery: a read-only Role in the release's namespace, bound to the pods' account, whose token is mounted. */
     @Test
     void apiDiscovery_readsTheHeadlessServicesEndpointsWithANamespacedReadOnlyRole() {
         RenderedChart chart = HelmChart.defaults().set("discovery.mode", "api").render();
