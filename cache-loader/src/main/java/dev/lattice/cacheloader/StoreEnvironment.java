@@ -14,6 +14,9 @@ import javax.sql.DataSource;
  */
 public final class StoreEnvironment {
 
+    /** The most write-behind transactions a map runs at once on one member. */
+    public static final int MAX_WRITE_PARALLELISM = 64;
+
     private final DataSource dataSource;
     private final MeterRegistry registry;
     private final Path spoolDirectory;
@@ -102,8 +105,9 @@ public final class StoreEnvironment {
         }
 
         public Builder writeParallelism(int writeParallelism) {
-            if (writeParallelism < 1 || writeParallelism > 64) {
-                throw new IllegalArgumentException("write parallelism must be between 1 and 64, was " + writeParallelism);
+            if (writeParallelism < 1 || writeParallelism > MAX_WRITE_PARALLELISM) {
+                throw new IllegalArgumentException("write parallelism must be between 1 and " + MAX_WRITE_PARALLELISM
+                        + ", was " + writeParallelism);
             }
             this.writeParallelism = writeParallelism;
             return this;

@@ -31,7 +31,7 @@ public class DatasourceProperties {
     /**
      * Write-behind transactions in flight at once per map on this node, each on its own pooled
      * connection: more drains a backlog faster where the database has cores to spare, but leaves
-     * fewer connections for loads and write-through. At most {@code pool-size}. Default 2.
+     * fewer connections for loads and write-through. At most {@code pool-size}, and at most 64. Default 2.
      */
     private int writeParallelism = 2;
 

@@ -2,6 +2,7 @@ package dev.lattice.server.config;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastException;
+import dev.lattice.cacheloader.StoreEnvironment;
 import dev.lattice.cacheloader.config.DataSourceSettings;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -200,9 +201,11 @@ public final class GridSettingsMapper {
         }
         // Each writer holds a connection for its transaction: more writers than connections only queue on the pool.
         int writers = datasource.getWriteParallelism();
-        if (writers < 1 || writers > datasource.getPoolSize()) {
-            problems.reject("lattice.datasource.write-parallelism", writers,
-                    "must be between 1 and lattice.datasource.pool-size (" + datasource.getPoolSize() + ")");
+        int pool = datasource.getPoolSize();
+        if (writers < 1 || writers > Math.min(pool, StoreEnvironment.MAX_WRITE_PARALLELISM)) {
+            problems.reject("lattice.datasource.write-parallelism", writers, "must be between 1 and "
+                    + (pool <= StoreEnvironment.MAX_WRITE_PARALLELISM ? "lattice.datasource.pool-size (" + pool + ")"
+                            : Integer.toString(StoreEnvironment.MAX_WRITE_PARALLELISM)));
         }
         return new DatasourceSettings(external, datasource.getEmbedded().getDataDir(), datasource.getEmbedded().getPort(),
                 datasource.getPoolSize(), datasource.getWriteParallelism(), datasource.getStartupTimeout(),

@@ -38,6 +38,13 @@ class GridSettingsValidationTests {
     }
 
     @Test
+    void writeParallelismAboveTheLoadersLimit_failsNamingIt_evenWithABiggerPool() {
+        runner.withPropertyValues("lattice.datasource.pool-size=100", "lattice.datasource.write-parallelism=65")
+                .run(context -> assertFailure(context, "lattice.datasource.write-parallelism", "65",
+                        "must be between 1 and 64"));
+    }
+
+    @Test
     void writeParallelismUpToPoolSize_reachesTheSettings() {
         runner.withPropertyValues("lattice.datasource.pool-size=8", "lattice.datasource.write-parallelism=8")
                 .run(context -> assertThat(context.getBean(GridSettings.class).datasource().writeParallelism()).isEqualTo(8));
