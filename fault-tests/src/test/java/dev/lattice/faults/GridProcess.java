@@ -82,6 +82,11 @@ final class GridProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(args);
+        // For hunting a rare failure: e.g. -Dfaults.node.args=--logging.level.com.hazelcast.internal.cluster=DEBUG
+        String extra = System.getProperty("faults.node.args", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         try {
             Files.createDirectories(log.getParent());
             Files.createDirectories(workDir);
