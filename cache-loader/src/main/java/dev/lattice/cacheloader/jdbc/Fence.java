@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * are older than the new owners', so its claims are refused and its writes find a newer epoch:
  * the table never goes backwards. Claims and writes lock the epoch rows (claims exclusively,
  * writes shared), so a claim and a write on the same partition are strictly ordered.
+ *
+ * <p>Versions only order claims made within one history of the partition table. The two sides of
+ * a split each go on from the table they had, and after they merge, the side merged into may own
+ * partitions at lower versions than the claims the other side recorded meanwhile; it would never
+ * write them again. So a member that sees a majority (the minimum cluster size, when that is more
+ * than one) may also take over a claim held by a member it does not see: that member is gone, was
+ * reset by a merge (a new identity), or is on a minority side, which claims nothing.
  */
 public final class Fence {
 
@@ -41,7 +48,8 @@ public final class Fence {
     /**
      * Insert a first claim, or take over: allowed for a new cluster or a newer partition version
      * (the same version only by the member that already holds it, and then the epoch stays, so
-     * two threads of one member claiming at once get the same epoch). Rows in partition order, so
+     * two threads of one member claiming at once get the same epoch), or, when the caller says so,
+     * from a member that is not among the members the caller sees. Rows in partition order, so
      * concurrent claims and writes lock them in the same order and cannot deadlock.
      */
     private static final String CLAIM = "INSERT INTO " + TABLE + " AS f"
@@ -53,6 +61,7 @@ public final class Fence {
             + " partition_version = EXCLUDED.partition_version, owner_member = EXCLUDED.owner_member, claimed_at = now()"
             + " WHERE f.cluster_id <> EXCLUDED.cluster_id OR f.partition_version < EXCLUDED.partition_version"
             + " OR (f.partition_version = EXCLUDED.partition_version AND f.owner_member = EXCLUDED.owner_member)"
+            + " OR (? AND NOT f.owner_member = ANY (?::uuid[]))"
             + " RETURNING partition_id, epoch";
 
     private static final String LOCK = "SELECT partition_id, epoch FROM " + TABLE
@@ -79,8 +88,13 @@ public final class Fence {
     private final String mapName;
     private final MapStoreMetrics metrics;
     private final ConcurrentMap<Integer, Claim> claims = new ConcurrentHashMap<>();
-    /** Partition to the version at which a claim was refused: not asked again until the version changes. */
-    private final ConcurrentMap<Integer, Integer> refused = new ConcurrentHashMap<>();
+    /** A refused claim: not asked again until the partition's version or the members this member sees change. */
+    private record Refusal(int version, Set<UUID> members) {
+    }
+
+    private final ConcurrentMap<Integer, Refusal> refused = new ConcurrentHashMap<>();
+    /** The members this member saw at its last claim: what a claim lost to a takeover is refused with. */
+    private volatile Set<UUID> members = Set.of();
 
     public Fence(String mapName, MapStoreMetrics metrics) {
         this.mapName = mapName;
@@ -101,6 +115,17 @@ public final class Fence {
      * made from a newer partition table.
      */
     Epochs epochs(Connection c, Collection<Integer> partitions, Ownership view, boolean mayClaim) throws SQLException {
+        return epochs(c, partitions, view, mayClaim, false);
+    }
+
+    /**
+     * As {@link #epochs(Connection, Collection, Ownership, boolean)}; with {@code takeOverAbsent} a
+     * claim may also take over one held by a member {@code view} does not see, whatever its version.
+     * Only for a member that sees a majority (see the class comment).
+     */
+    Epochs epochs(Connection c, Collection<Integer> partitions, Ownership view, boolean mayClaim, boolean takeOverAbsent)
+            throws SQLException {
+        members = view.memberIds();
         Map<Integer, Long> granted = new HashMap<>();
         Set<Integer> waiting = new HashSet<>();
         Map<Integer, Integer> toClaim = new TreeMap<>();
@@ -122,7 +147,7 @@ public final class Fence {
             }
         }
         if (!toClaim.isEmpty()) {
-            Map<Integer, Long> claimed = claim(c, withEveryUnclaimedOwned(toClaim, view), view);
+            Map<Integer, Long> claimed = claim(c, withEveryUnclaimedOwned(toClaim, view), view, takeOverAbsent);
             toClaim.keySet().stream().filter(claimed::containsKey).forEach(p -> granted.put(p, claimed.get(p)));
         }
         return new Epochs(granted, waiting);
@@ -156,13 +181,14 @@ public final class Fence {
         return claim != null && claim.clusterId().equals(cluster) && claim.version() == version ? claim : null;
     }
 
-    /** Whether a claim at this partition version was refused (it is not asked again until the version changes). */
+    /** Whether a claim at this partition version, with these members, was refused (it is not asked again until either changes). */
     private boolean refusedAt(int partition, int version) {
-        return Integer.valueOf(version).equals(refused.get(partition));
+        Refusal refusal = refused.get(partition);
+        return refusal != null && refusal.version() == version && refusal.members().equals(members);
     }
 
-    private synchronized Map<Integer, Long> claim(Connection c, Map<Integer, Integer> versions, Ownership view)
-            throws SQLException {
+    private synchronized Map<Integer, Long> claim(Connection c, Map<Integer, Integer> versions, Ownership view,
+            boolean takeOverAbsent) throws SQLException {
         Map<Integer, Long> granted = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
             ps.setString(1, mapName);
@@ -170,6 +196,8 @@ public final class Fence {
             ps.setObject(3, view.memberId());
             ps.setArray(4, c.createArrayOf("int4", versions.keySet().toArray()));
             ps.setArray(5, c.createArrayOf("int4", versions.values().toArray()));
+            ps.setBoolean(6, takeOverAbsent);
+            ps.setArray(7, c.createArrayOf("uuid", view.memberIds().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     granted.put(rs.getInt(1), rs.getLong(2));
@@ -191,11 +219,11 @@ public final class Fence {
             } else {
                 // A claim of this member's own at a newer version (another thread saw the newer table first) stays.
                 claims.computeIfPresent(p, (k, held) -> held.clusterId().equals(cluster) && held.version() > version ? held : null);
-                refused.put(p, version);
+                refused.put(p, new Refusal(version, view.memberIds()));
                 metrics.fenced();
                 log.warn("map '{}': partition {} is claimed in {} by a member with a newer partition table than this one"
-                        + " (version {}): this member keeps its queued writes for it and does not write them", mapName, p,
-                        TABLE, version);
+                        + " (version {}): this member keeps its queued writes for it and does not write them until the"
+                        + " partition's version or the members it sees change", mapName, p, TABLE, version);
             }
         });
         return granted;
@@ -241,7 +269,7 @@ public final class Fence {
      * A write with {@code staleEpoch} found a newer one. If this member has meanwhile claimed the
      * partition again itself, with no other member's claim in between, that newer claim's epoch is
      * returned for the write to try with. If the claim the write used is still the one held, the
-     * partition was taken over: the claim is gone, and a new one needs a newer partition version.
+     * partition was taken over: the claim is gone, and the next write asks the table for a new one.
      * Only the claim the write used is given up: dropping a newer one of this member's own would
      * leave a partition it owns unwritten until its version changes again.
      */
@@ -255,7 +283,9 @@ public final class Fence {
             return claim.covers(staleEpoch) ? claim.epoch() : null;
         }
         if (claims.remove(partition, claim)) {
-            refused.put(partition, claim.version());
+            // Not cached as a refusal: the next claim asks the table, which refuses it if the taker's
+            // claim is newer. A taker that took over from a member it did not see may have claimed
+            // at a lower version than this member's, and this member must then claim the partition back.
             metrics.fenced();
             log.warn("map '{}': partition {} was taken over by another member (epoch {} is no longer current);"
                     + " this member does not write it", mapName, partition, claim.epoch());

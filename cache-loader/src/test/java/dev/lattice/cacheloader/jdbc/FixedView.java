@@ -1,5 +1,6 @@
 package dev.lattice.cacheloader.jdbc;
 
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -27,5 +28,11 @@ public record FixedView(UUID clusterId, UUID memberId, int version, int partitio
     @Override
     public int clusterSize() {
         return 3;
+    }
+
+    /** Only itself: a claim by any other member's id is one by a member it does not see. */
+    @Override
+    public Set<UUID> memberIds() {
+        return Set.of(memberId);
     }
 }
