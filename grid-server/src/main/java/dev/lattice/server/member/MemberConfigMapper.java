@@ -4,11 +4,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
-import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
-import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 import com.hazelcast.spi.properties.ClusterProperty;
 import com.hazelcast.spi.properties.HazelcastProperty;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
@@ -49,7 +46,6 @@ public final class MemberConfigMapper {
         applyInvalidation(config);
         applyMaps(config);
         applySplitBrainProtection(config);
-        applyMergePolicy(config);
         return config;
     }
 
@@ -171,28 +167,6 @@ public final class MemberConfigMapper {
                 .setProtectOn(SplitBrainProtectionOn.WRITE));
         config.getMapConfig("default");
         config.getMapConfigs().values().forEach(map -> map.setSplitBrainProtectionName(SPLIT_BRAIN_PROTECTION));
-    }
-
-    /**
-     * When a split heals, the newer value of a key wins, whichever side merges: Hazelcast's default
-     * (put-if-absent) keeps the value of the side merged into. A frozen master woke to find the other
-     * two members split from each other too, the three one-member clusters merged into it, and its
-     * values from before the freeze replaced writes the others had acknowledged meanwhile (issue 6).
-     * Last-update times need per-entry statistics. A policy the config file names is kept; only
-     * Hazelcast's default is replaced, on every map config, including the default unnamed maps use.
-     */
-    private static void applyMergePolicy(Config config) {
-        config.getMapConfig("default");
-        for (MapConfig map : config.getMapConfigs().values()) {
-            MergePolicyConfig merge = map.getMergePolicyConfig();
-            if (PutIfAbsentMergePolicy.class.getName().equals(merge.getPolicy())) {
-                merge.setPolicy(LatestUpdateMergePolicy.class.getName());
-            }
-            if (LatestUpdateMergePolicy.class.getName().equals(merge.getPolicy())
-                    || LatestUpdateMergePolicy.class.getSimpleName().equals(merge.getPolicy())) {
-                map.setPerEntryStatsEnabled(true);
-            }
-        }
     }
 
     private static void set(Config config, HazelcastProperty property, Object value) {

@@ -7,7 +7,6 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
 import dev.lattice.server.config.DiscoveryMode;
 import dev.lattice.server.config.GridSettingsMapper;
 import dev.lattice.server.config.InvalidSettingsException;
@@ -48,26 +47,6 @@ class MemberConfigMapperTests {
 
         assertThatThrownBy(() -> map(properties)).isInstanceOf(InvalidSettingsException.class)
                 .hasMessageContaining("for lattice.config-file").hasMessageContaining("missing.yaml");
-    }
-
-    @Test
-    void everyMapMergesByLastUpdate_unlessTheFileNamesAPolicy() {
-        LatticeProperties properties = new LatticeProperties();
-        properties.setConfigFile(new ClassPathResource("hazelcast/merge-policy.yaml"));
-        properties.getMaps().put("sessions", new MapProperties());
-
-        Config config = map(properties);
-
-        for (String name : List.of("default", "counters", "sessions")) {
-            MapConfig map = config.getMapConfig(name);
-            assertThat(map.getMergePolicyConfig().getPolicy()).as(name).isEqualTo(LatestUpdateMergePolicy.class.getName());
-            assertThat(map.isPerEntryStatsEnabled()).as(name + ": last-update times need per-entry statistics").isTrue();
-        }
-        // A map created at runtime takes the default map's config.
-        assertThat(config.findMapConfig("created-later").getMergePolicyConfig().getPolicy())
-                .isEqualTo(LatestUpdateMergePolicy.class.getName());
-        assertThat(config.getMapConfig("audit").getMergePolicyConfig().getPolicy())
-                .isEqualTo("com.hazelcast.spi.merge.PassThroughMergePolicy");
     }
 
     @Test
