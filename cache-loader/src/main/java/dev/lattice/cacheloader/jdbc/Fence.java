@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +63,7 @@ public final class Fence {
             + " partition_version = EXCLUDED.partition_version, owner_member = EXCLUDED.owner_member, claimed_at = now()"
             + " WHERE f.cluster_id <> EXCLUDED.cluster_id OR f.partition_version < EXCLUDED.partition_version"
             + " OR (f.partition_version = EXCLUDED.partition_version AND f.owner_member = EXCLUDED.owner_member)"
-            + " OR (? AND NOT f.owner_member = ANY (?::uuid[]))"
+            + " OR (? AND NOT f.owner_member = ANY (?::uuid[]) AND f.claimed_at < now() - ? * interval '1 millisecond')"
             + " RETURNING partition_id, epoch";
 
     private static final String LOCK = "SELECT partition_id, epoch FROM " + TABLE
@@ -88,15 +90,38 @@ public final class Fence {
     private final String mapName;
     private final MapStoreMetrics metrics;
     private final ConcurrentMap<Integer, Claim> claims = new ConcurrentHashMap<>();
-    /** A refused claim: not asked again until the partition's version or the members this member sees change. */
-    private record Refusal(int version, Set<UUID> members) {
+    /**
+     * How long the members a member sees must stay the same before it takes over a claim of a member
+     * it does not see. A member waking from a long pause removes the others one by one as their
+     * suspicions reach it, within a heartbeat interval or two; a view it holds for a moment on the way
+     * (itself and one other: a "majority" of 3) must not let it take over with its stale queues.
+     * And only a claim made before its members became what they are is taken over: a member frozen
+     * while another joined and claimed still sees its old members when it wakes, and must not take
+     * over from the newcomer it has not heard of.
+     */
+    static final Duration MEMBERS_STABLE = Duration.ofSeconds(5);
+
+    /**
+     * A refused claim: not asked again until the partition's version, the members this member sees,
+     * or whether it may take over claims of members it does not see change.
+     */
+    private record Refusal(int version, Set<UUID> members, boolean takeOverAbsent) {
+    }
+
+    /** The members this member sees, and since when (nanoTime, from the first time it looked). */
+    private record Membership(Set<UUID> ids, long since) {
     }
 
     private final ConcurrentMap<Integer, Refusal> refused = new ConcurrentHashMap<>();
-    /** The members this member saw at its last claim: what a claim lost to a takeover is refused with. */
-    private volatile Set<UUID> members = Set.of();
+    private final AtomicReference<Membership> membership = new AtomicReference<>(new Membership(Set.of(), 0));
+    private final long membersStableMillis;
 
     public Fence(String mapName, MapStoreMetrics metrics) {
+        this(mapName, metrics, MEMBERS_STABLE);
+    }
+
+    Fence(String mapName, MapStoreMetrics metrics, Duration membersStable) {
+        this.membersStableMillis = membersStable.toMillis();
         this.mapName = mapName;
         this.metrics = metrics;
     }
@@ -125,7 +150,9 @@ public final class Fence {
      */
     Epochs epochs(Connection c, Collection<Integer> partitions, Ownership view, boolean mayClaim, boolean takeOverAbsent)
             throws SQLException {
-        members = view.memberIds();
+        Set<UUID> ids = view.memberIds();
+        long unchanged = takeOverAbsent ? membersUnchangedMillis(ids) : 0;
+        boolean absentOk = takeOverAbsent && unchanged >= membersStableMillis;
         Map<Integer, Long> granted = new HashMap<>();
         Set<Integer> waiting = new HashSet<>();
         Map<Integer, Integer> toClaim = new TreeMap<>();
@@ -138,7 +165,7 @@ public final class Fence {
             Claim claim = current(p, cluster, version);
             if (claim != null) {
                 granted.put(p, claim.epoch());
-            } else if (refusedAt(p, version)) {
+            } else if (refusedAt(p, version, ids, absentOk)) {
                 continue;
             } else if (mayClaim) {
                 toClaim.put(p, version);
@@ -147,7 +174,8 @@ public final class Fence {
             }
         }
         if (!toClaim.isEmpty()) {
-            Map<Integer, Long> claimed = claim(c, withEveryUnclaimedOwned(toClaim, view), view, takeOverAbsent);
+            Map<Integer, Long> claimed = claim(c, withEveryUnclaimedOwned(toClaim, view, ids, absentOk), view, ids,
+                    absentOk ? unchanged : -1);
             toClaim.keySet().stream().filter(claimed::containsKey).forEach(p -> granted.put(p, claimed.get(p)));
         }
         return new Epochs(granted, waiting);
@@ -160,7 +188,8 @@ public final class Fence {
      * front of hundreds of batches. Claiming a partition this member owns early is what its first
      * write would do anyway.
      */
-    private Map<Integer, Integer> withEveryUnclaimedOwned(Map<Integer, Integer> toClaim, Ownership view) {
+    private Map<Integer, Integer> withEveryUnclaimedOwned(Map<Integer, Integer> toClaim, Ownership view, Set<UUID> ids,
+            boolean absentOk) {
         Map<Integer, Integer> all = new TreeMap<>(toClaim);
         UUID cluster = view.clusterId();
         for (int p = 0; p < view.partitionCount(); p++) {
@@ -168,7 +197,7 @@ public final class Fence {
                 continue;
             }
             int version = view.partitionVersion(p);
-            if (current(p, cluster, version) == null && !refusedAt(p, version)) {
+            if (current(p, cluster, version) == null && !refusedAt(p, version, ids, absentOk)) {
                 all.put(p, version);
             }
         }
@@ -182,13 +211,27 @@ public final class Fence {
     }
 
     /** Whether a claim at this partition version, with these members, was refused (it is not asked again until either changes). */
-    private boolean refusedAt(int partition, int version) {
+    private boolean refusedAt(int partition, int version, Set<UUID> ids, boolean absentOk) {
         Refusal refusal = refused.get(partition);
-        return refusal != null && refusal.version() == version && refusal.members().equals(members);
+        return refusal != null && refusal.version() == version && refusal.members().equals(ids)
+                && refusal.takeOverAbsent() == absentOk;
     }
 
+    /** For how long (ms) the members this member sees have been {@code ids}, as far as it has looked. */
+    private long membersUnchangedMillis(Set<UUID> ids) {
+        Membership seen = membership.get();
+        long now = System.nanoTime();
+        if (!seen.ids().equals(ids)) {
+            membership.compareAndSet(seen, new Membership(ids, now));
+            return 0;
+        }
+        return Duration.ofNanos(now - seen.since()).toMillis();
+    }
+
+    /** {@code absentBeforeMillis}: take over claims of absent members made at least this long ago; -1 for none. */
     private synchronized Map<Integer, Long> claim(Connection c, Map<Integer, Integer> versions, Ownership view,
-            boolean takeOverAbsent) throws SQLException {
+            Set<UUID> ids, long absentBeforeMillis) throws SQLException {
+        boolean absentOk = absentBeforeMillis >= 0;
         Map<Integer, Long> granted = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
             ps.setString(1, mapName);
@@ -196,8 +239,9 @@ public final class Fence {
             ps.setObject(3, view.memberId());
             ps.setArray(4, c.createArrayOf("int4", versions.keySet().toArray()));
             ps.setArray(5, c.createArrayOf("int4", versions.values().toArray()));
-            ps.setBoolean(6, takeOverAbsent);
-            ps.setArray(7, c.createArrayOf("uuid", view.memberIds().toArray()));
+            ps.setBoolean(6, absentOk);
+            ps.setArray(7, c.createArrayOf("uuid", ids.toArray()));
+            ps.setLong(8, Math.max(absentBeforeMillis, 0));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     granted.put(rs.getInt(1), rs.getLong(2));
@@ -219,7 +263,7 @@ public final class Fence {
             } else {
                 // A claim of this member's own at a newer version (another thread saw the newer table first) stays.
                 claims.computeIfPresent(p, (k, held) -> held.clusterId().equals(cluster) && held.version() > version ? held : null);
-                refused.put(p, new Refusal(version, view.memberIds()));
+                refused.put(p, new Refusal(version, ids, absentOk));
                 metrics.fenced();
                 log.warn("map '{}': partition {} is claimed in {} by a member with a newer partition table than this one"
                         + " (version {}): this member keeps its queued writes for it and does not write them until the"

@@ -1,6 +1,7 @@
 package dev.lattice.cacheloader.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cacheloader.LatticeMapStores;
@@ -15,6 +16,7 @@ import dev.lattice.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,42 @@ class AbsentClaimHolderTest {
     }
 
     @Test
+    void aMemberWhoseMembersJustChanged_takesOverFromAnAbsentOneOnlyOnceTheyHaveSettled() throws SQLException {
+        UUID otherSide = UUID.randomUUID();
+        Ownership woken = sees(UUID.randomUUID(), 5);
+        Fence fence = new Fence("merged", table.metrics(), Duration.ofMillis(300));
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(true);
+            fence().epochs(c, List.of(PARTITION), sees(otherSide, 8), true);
+
+            assertThat(fence.epochs(c, List.of(PARTITION), woken, true, true).granted())
+                    .as("members just changed (a member waking from a pause removes the others one by one)").isEmpty();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> fence.epochs(c, List.of(PARTITION), woken, true, true).granted().containsKey(PARTITION));
+        }
+    }
+
+    @Test
+    void aClaimMadeAfterTheMembersItSeesSettled_isNotTakenOver() throws SQLException {
+        Fence fence = fence();
+        Ownership woken = sees(UUID.randomUUID(), 5);
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(true);
+            long held = fence.epochs(c, List.of(PARTITION), woken, true, true).granted().get(PARTITION);
+            // While this member was frozen, a member it has not heard of joined and took the partition over.
+            fence().epochs(c, List.of(PARTITION), sees(UUID.randomUUID(), 8), true);
+            c.setAutoCommit(false);
+            assertThat(fence.lock(c, Map.of(PARTITION, held))).as("its next batch is fenced").isEmpty();
+            c.commit();
+            c.setAutoCommit(true);
+            assertThat(fence.lost(PARTITION, held)).isNull();
+
+            assertThat(fence.epochs(c, List.of(PARTITION), woken, true, true).granted())
+                    .as("the newcomer's claim is newer than what this member knows of the cluster").isEmpty();
+        }
+    }
+
+    @Test
     void aClaimOfAMemberItSees_stillNeedsANewerVersion_evenWithAMajority() throws SQLException {
         UUID holder = UUID.randomUUID();
         UUID staleOwner = UUID.randomUUID();
@@ -108,8 +146,9 @@ class AbsentClaimHolderTest {
         }
     }
 
+    /** A fence that may take over from an absent member as soon as it asks (the members it sees need not settle first). */
     private Fence fence() {
-        return new Fence("merged", table.metrics());
+        return new Fence("merged", table.metrics(), Duration.ZERO);
     }
 
     /** A member owning every partition at {@code version}, seeing itself and {@code others}. */
