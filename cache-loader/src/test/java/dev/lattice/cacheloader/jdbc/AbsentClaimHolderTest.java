@@ -155,46 +155,6 @@ class AbsentClaimHolderTest {
     private Ownership sees(UUID member, int version, UUID... others) {
         Set<UUID> members = new HashSet<>(List.of(others));
         members.add(member);
-        return new Ownership() {
-            @Override
-            public UUID clusterId() {
-                return cluster;
-            }
-
-            @Override
-            public UUID memberId() {
-                return member;
-            }
-
-            @Override
-            public int partitionVersion(int partitionId) {
-                return version;
-            }
-
-            @Override
-            public boolean owns(int partitionId) {
-                return true;
-            }
-
-            @Override
-            public int partitionOf(Object key) {
-                return PARTITION;
-            }
-
-            @Override
-            public int partitionCount() {
-                return PARTITIONS;
-            }
-
-            @Override
-            public int clusterSize() {
-                return members.size();
-            }
-
-            @Override
-            public Set<UUID> memberIds() {
-                return Set.copyOf(members);
-            }
-        };
+        return new FixedView(cluster, member, version, PARTITION, PARTITIONS, Set.copyOf(members));
     }
 }

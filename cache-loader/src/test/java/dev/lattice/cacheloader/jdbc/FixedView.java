@@ -8,7 +8,13 @@ import java.util.UUID;
  * partition, all at one version, and every key is in {@code partition}. Fixed views make a
  * conflict between members (or between a member's own threads) exact.
  */
-public record FixedView(UUID clusterId, UUID memberId, int version, int partition, int partitionCount) implements Ownership {
+public record FixedView(UUID clusterId, UUID memberId, int version, int partition, int partitionCount, Set<UUID> memberIds)
+        implements Ownership {
+
+    /** A view seeing only itself: a claim by any other member's id is one by a member it does not see. */
+    public FixedView(UUID clusterId, UUID memberId, int version, int partition, int partitionCount) {
+        this(clusterId, memberId, version, partition, partitionCount, Set.of(memberId));
+    }
 
     @Override
     public int partitionVersion(int partitionId) {
@@ -30,9 +36,4 @@ public record FixedView(UUID clusterId, UUID memberId, int version, int partitio
         return 3;
     }
 
-    /** Only itself: a claim by any other member's id is one by a member it does not see. */
-    @Override
-    public Set<UUID> memberIds() {
-        return Set.of(memberId);
-    }
 }
