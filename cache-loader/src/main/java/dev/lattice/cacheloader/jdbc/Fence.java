@@ -137,16 +137,9 @@ public final class Fence {
     /**
      * The epochs this member holds for {@code partitions}, claiming the ones it owns but holds no
      * current claim for, if {@code mayClaim}. A claim is refused when another member holds one
-     * made from a newer partition table.
-     */
-    Epochs epochs(Connection c, Collection<Integer> partitions, Ownership view, boolean mayClaim) throws SQLException {
-        return epochs(c, partitions, view, mayClaim, false);
-    }
-
-    /**
-     * As {@link #epochs(Connection, Collection, Ownership, boolean)}; with {@code takeOverAbsent} a
-     * claim may also take over one held by a member {@code view} does not see, whatever its version.
-     * Only for a member that sees a majority (see the class comment).
+     * made from a newer partition table. With {@code takeOverAbsent} (only for a member that sees a
+     * majority, see the class comment) a claim may also take over one held by a member {@code view}
+     * does not see, whatever its version, once the members it sees have settled.
      */
     Epochs epochs(Connection c, Collection<Integer> partitions, Ownership view, boolean mayClaim, boolean takeOverAbsent)
             throws SQLException {

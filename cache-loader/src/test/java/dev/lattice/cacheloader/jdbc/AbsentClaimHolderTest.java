@@ -66,7 +66,7 @@ class AbsentClaimHolderTest {
         UUID mergedInto = UUID.randomUUID();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
-            long theirs = fence().epochs(c, List.of(PARTITION), sees(otherSide, 8), true).granted().get(PARTITION);
+            long theirs = fence().epochs(c, List.of(PARTITION), sees(otherSide, 8), true, false).granted().get(PARTITION);
 
             assertThat(fence().epochs(c, List.of(PARTITION), sees(mergedInto, 5), true, false).granted())
                     .as("without a majority: refused, the version is lower").isEmpty();
@@ -83,7 +83,7 @@ class AbsentClaimHolderTest {
         Fence fence = new Fence("merged", table.metrics(), Duration.ofMillis(300));
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
-            fence().epochs(c, List.of(PARTITION), sees(otherSide, 8), true);
+            fence().epochs(c, List.of(PARTITION), sees(otherSide, 8), true, false);
 
             assertThat(fence.epochs(c, List.of(PARTITION), woken, true, true).granted())
                     .as("members just changed (a member waking from a pause removes the others one by one)").isEmpty();
@@ -100,7 +100,7 @@ class AbsentClaimHolderTest {
             c.setAutoCommit(true);
             long held = fence.epochs(c, List.of(PARTITION), woken, true, true).granted().get(PARTITION);
             // While this member was frozen, a member it has not heard of joined and took the partition over.
-            fence().epochs(c, List.of(PARTITION), sees(UUID.randomUUID(), 8), true);
+            fence().epochs(c, List.of(PARTITION), sees(UUID.randomUUID(), 8), true, false);
             c.setAutoCommit(false);
             assertThat(fence.lock(c, Map.of(PARTITION, held))).as("its next batch is fenced").isEmpty();
             c.commit();
@@ -118,7 +118,7 @@ class AbsentClaimHolderTest {
         UUID staleOwner = UUID.randomUUID();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
-            fence().epochs(c, List.of(PARTITION), sees(holder, 8), true);
+            fence().epochs(c, List.of(PARTITION), sees(holder, 8), true, false);
 
             assertThat(fence().epochs(c, List.of(PARTITION), sees(staleOwner, 5, holder), true, true).granted())
                     .as("a member woken from a pause, its table older than the holder's").isEmpty();
@@ -131,7 +131,7 @@ class AbsentClaimHolderTest {
         Fence ownersFence = fence();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
-            long first = ownersFence.epochs(c, List.of(PARTITION), sees(owner, 8), true).granted().get(PARTITION);
+            long first = ownersFence.epochs(c, List.of(PARTITION), sees(owner, 8), true, false).granted().get(PARTITION);
             // A member that did not see the owner yet took it over from a lower version.
             fence().epochs(c, List.of(PARTITION), sees(UUID.randomUUID(), 5), true, true);
 
@@ -141,7 +141,7 @@ class AbsentClaimHolderTest {
             c.setAutoCommit(true);
             assertThat(ownersFence.lost(PARTITION, first)).isNull();
 
-            assertThat(ownersFence.epochs(c, List.of(PARTITION), sees(owner, 8), true).granted())
+            assertThat(ownersFence.epochs(c, List.of(PARTITION), sees(owner, 8), true, false).granted())
                     .as("claimed back at once, its version being newer").containsEntry(PARTITION, first + 2);
         }
     }
