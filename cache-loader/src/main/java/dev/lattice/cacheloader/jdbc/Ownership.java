@@ -1,6 +1,5 @@
 package dev.lattice.cacheloader.jdbc;
 
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -34,7 +33,4 @@ public interface Ownership {
 
     /** Members this member sees, itself included. */
     int clusterSize();
-
-    /** The identities of the members this member sees, itself included. */
-    Set<UUID> memberIds();
 }

@@ -147,7 +147,7 @@ public final class TableWriter {
         Map<Integer, Outcome> held = new HashMap<>();
         try (Connection c = table.connection()) {
             c.setAutoCommit(true);
-            Fence.Epochs epochs = fence.epochs(c, partitions(writes, candidates), view, mayClaim(view), mayTakeOverAbsent(view));
+            Fence.Epochs epochs = fence.epochs(c, partitions(writes, candidates), view, mayClaim(view));
             c.setAutoCommit(false);
             try {
                 Set<Integer> valid = fence.lock(c, epochs.granted());
@@ -176,11 +176,6 @@ public final class TableWriter {
 
     private boolean mayClaim(Ownership view) {
         return view.clusterSize() >= minimumClusterSize;
-    }
-
-    /** Only a member that sees a majority may take over a claim of a member it does not see (see {@link Fence}). */
-    private boolean mayTakeOverAbsent(Ownership view) {
-        return minimumClusterSize > 1 && mayClaim(view);
     }
 
     private void upsertAll(Connection c, List<Object[]> rows) throws SQLException {
@@ -216,7 +211,7 @@ public final class TableWriter {
             epochs = MapTable.withReconnect(() -> {
                 try (Connection c = table.connection()) {
                     c.setAutoCommit(true);
-                    return fence.epochs(c, partitions(writes, candidates), view, mayClaim(view), mayTakeOverAbsent(view));
+                    return fence.epochs(c, partitions(writes, candidates), view, mayClaim(view));
                 }
             });
         } catch (SQLException e) {

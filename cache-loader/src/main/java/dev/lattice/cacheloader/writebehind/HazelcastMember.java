@@ -1,7 +1,6 @@
 package dev.lattice.cacheloader.writebehind;
 
 import com.hazelcast.cluster.Address;
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceImpl;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
@@ -23,9 +22,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Lattice's only door into Hazelcast internals: a member's partition table and the write-behind
@@ -118,11 +115,6 @@ final class HazelcastMember implements Ownership {
     @Override
     public int clusterSize() {
         return nodeEngine.getClusterService().getSize();
-    }
-
-    @Override
-    public Set<UUID> memberIds() {
-        return nodeEngine.getClusterService().getMembers().stream().map(Member::getUuid).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override

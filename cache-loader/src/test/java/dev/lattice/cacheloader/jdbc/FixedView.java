@@ -1,6 +1,5 @@
 package dev.lattice.cacheloader.jdbc;
 
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -8,13 +7,7 @@ import java.util.UUID;
  * partition, all at one version, and every key is in {@code partition}. Fixed views make a
  * conflict between members (or between a member's own threads) exact.
  */
-public record FixedView(UUID clusterId, UUID memberId, int version, int partition, int partitionCount, Set<UUID> memberIds)
-        implements Ownership {
-
-    /** A view seeing only itself: a claim by any other member's id is one by a member it does not see. */
-    public FixedView(UUID clusterId, UUID memberId, int version, int partition, int partitionCount) {
-        this(clusterId, memberId, version, partition, partitionCount, Set.of(memberId));
-    }
+public record FixedView(UUID clusterId, UUID memberId, int version, int partition, int partitionCount) implements Ownership {
 
     @Override
     public int partitionVersion(int partitionId) {
@@ -35,5 +28,4 @@ public record FixedView(UUID clusterId, UUID memberId, int version, int partitio
     public int clusterSize() {
         return 3;
     }
-
 }

@@ -70,8 +70,8 @@ class OwnClaimRaceTest {
         FixedView before = view(cluster, member, 4);
         FixedView after = view(cluster, member, 6);
         try (Connection c = pool.getConnection()) {
-            long old = fence.epochs(c, List.of(PARTITION), before, true, false).granted().get(PARTITION);
-            long current = fence.epochs(c, List.of(PARTITION), after, true, false).granted().get(PARTITION);
+            long old = fence.epochs(c, List.of(PARTITION), before, true).granted().get(PARTITION);
+            long current = fence.epochs(c, List.of(PARTITION), after, true).granted().get(PARTITION);
             assertThat(current).as("the new version's claim").isGreaterThan(old);
 
             // The slower thread's batch locks with the old epoch: still this member's partition.
@@ -80,7 +80,7 @@ class OwnClaimRaceTest {
             c.commit();
             c.setAutoCommit(true);
 
-            assertThat(fence.epochs(c, List.of(PARTITION), after, true, false).granted())
+            assertThat(fence.epochs(c, List.of(PARTITION), after, true).granted())
                     .as("the member keeps its claim for the next batch").containsEntry(PARTITION, current);
         }
     }
@@ -92,8 +92,8 @@ class OwnClaimRaceTest {
         UUID member = UUID.randomUUID();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
-            long old = fence.epochs(c, List.of(PARTITION), view(cluster, member, 4), true, false).granted().get(PARTITION);
-            long current = fence.epochs(c, List.of(PARTITION), view(cluster, member, 6), true, false).granted().get(PARTITION);
+            long old = fence.epochs(c, List.of(PARTITION), view(cluster, member, 4), true).granted().get(PARTITION);
+            long current = fence.epochs(c, List.of(PARTITION), view(cluster, member, 6), true).granted().get(PARTITION);
 
             // A write-through store's fenced statement missed with the old epoch.
             assertThat(fence.lost(PARTITION, old)).as("the epoch to write again with").isEqualTo(current);
@@ -109,15 +109,15 @@ class OwnClaimRaceTest {
         FixedView mine = view(cluster, UUID.randomUUID(), 4);
         FixedView newer = view(cluster, UUID.randomUUID(), 6);
         try (Connection c = pool.getConnection()) {
-            long old = fence.epochs(c, List.of(PARTITION), mine, true, false).granted().get(PARTITION);
-            other.epochs(c, List.of(PARTITION), newer, true, false);
+            long old = fence.epochs(c, List.of(PARTITION), mine, true).granted().get(PARTITION);
+            other.epochs(c, List.of(PARTITION), newer, true);
 
             c.setAutoCommit(false);
             assertThat(fence.lock(c, Map.of(PARTITION, old))).isEmpty();
             c.commit();
             c.setAutoCommit(true);
             assertThat(fence.held(PARTITION)).isNull();
-            assertThat(fence.epochs(c, List.of(PARTITION), mine, true, false).granted()).as("refused until a newer version").isEmpty();
+            assertThat(fence.epochs(c, List.of(PARTITION), mine, true).granted()).as("refused until a newer version").isEmpty();
         }
     }
 
@@ -128,9 +128,9 @@ class OwnClaimRaceTest {
         UUID member = UUID.randomUUID();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
-            long current = fence.epochs(c, List.of(PARTITION), view(cluster, member, 6), true, false).granted().get(PARTITION);
+            long current = fence.epochs(c, List.of(PARTITION), view(cluster, member, 6), true).granted().get(PARTITION);
             // A thread that read the partition table before the change claims with the old version: refused.
-            assertThat(fence.epochs(c, List.of(PARTITION), view(cluster, member, 4), true, false).granted()).isEmpty();
+            assertThat(fence.epochs(c, List.of(PARTITION), view(cluster, member, 4), true).granted()).isEmpty();
             assertThat(fence.held(PARTITION)).as("the newer claim stays").isEqualTo(current);
         }
     }
@@ -143,11 +143,11 @@ class OwnClaimRaceTest {
         UUID member = UUID.randomUUID();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
-            long old = fence.epochs(c, List.of(PARTITION), view(cluster, member, 4), true, false).granted().get(PARTITION);
+            long old = fence.epochs(c, List.of(PARTITION), view(cluster, member, 4), true).granted().get(PARTITION);
             // The partition migrates to another member, which claims it (and may store newer values)...
-            other.epochs(c, List.of(PARTITION), view(cluster, UUID.randomUUID(), 5), true, false);
+            other.epochs(c, List.of(PARTITION), view(cluster, UUID.randomUUID(), 5), true);
             // ... and back to this member, which claims it again.
-            long current = fence.epochs(c, List.of(PARTITION), view(cluster, member, 6), true, false).granted().get(PARTITION);
+            long current = fence.epochs(c, List.of(PARTITION), view(cluster, member, 6), true).granted().get(PARTITION);
 
             c.setAutoCommit(false);
             assertThat(fence.lock(c, Map.of(PARTITION, old))).as("a batch prepared before the other member's claim").isEmpty();
