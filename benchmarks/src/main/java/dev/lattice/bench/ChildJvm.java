@@ -83,19 +83,23 @@ final class ChildJvm implements AutoCloseable {
 
     private String jcmd(String command) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        return runTool(List.of(jcmd.toString(), Long.toString(process.pid()), command));
+    }
+
+    /** Runs a JDK tool to its end (at most 2 minutes) and returns its output; fails if it fails. */
+    static String runTool(List<String> command) {
         try {
-            Process run = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command)
-                    .redirectErrorStream(true).start();
+            Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(run.getInputStream().readAllBytes());
             if (!run.waitFor(2, TimeUnit.MINUTES) || run.exitValue() != 0) {
-                throw new IllegalStateException(jcmd + " " + process.pid() + " " + command + " failed:\n" + output);
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
             }
             return output;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not run " + jcmd, e);
+            throw new UncheckedIOException("could not run " + command.get(0), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running " + jcmd, e);
+            throw new IllegalStateException("interrupted running " + String.join(" ", command), e);
         }
     }
 

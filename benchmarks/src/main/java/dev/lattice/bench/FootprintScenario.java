@@ -2,9 +2,7 @@ package dev.lattice.bench;
 
 import com.hazelcast.map.IMap;
 import dev.lattice.client.LatticeClient;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -132,20 +129,8 @@ final class FootprintScenario {
     /** {@code java -Djarmode=tools -jar grid-server.jar extract}: the jar's layout for class data sharing. */
     private Path extract(Path destination) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        try {
-            Process extract = new ProcessBuilder(java.toString(), "-Djarmode=tools", "-jar",
-                    options.gridServerJar().toAbsolutePath().toString(), "extract", "--destination", destination.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(extract.getInputStream().readAllBytes());
-            if (!extract.waitFor(2, TimeUnit.MINUTES) || extract.exitValue() != 0) {
-                throw new IllegalStateException("extracting " + options.gridServerJar() + " failed:\n" + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not run " + java, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted extracting " + options.gridServerJar(), e);
-        }
+        ChildJvm.runTool(List.of(java.toString(), "-Djarmode=tools", "-jar", options.gridServerJar().toAbsolutePath().toString(),
+                "extract", "--destination", destination.toString()));
         Path jar = destination.resolve(options.gridServerJar().getFileName());
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("extracting " + options.gridServerJar() + " left no " + jar);
