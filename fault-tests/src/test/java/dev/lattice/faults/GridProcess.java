@@ -172,6 +172,11 @@ final class GridProcess implements AutoCloseable {
         }
     }
 
+    /** The exit code of a process that has exited. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     /** Waits for the process to exit; true if it did within {@code timeout}. */
     boolean waitFor(Duration timeout) {
         try {

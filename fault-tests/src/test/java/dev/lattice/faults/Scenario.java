@@ -37,12 +37,14 @@ final class Scenario implements AutoCloseable {
     final Grid grid;
     final Ledger ledger = new Ledger();
     private final WriteAudit audit;
+    private final Path logs;
     private final List<String> events = new CopyOnWriteArrayList<>();
     private LatticeClient client;
     private long loadStoppedAt;
 
-    private Scenario(String name, long seed, FaultDatabase database, Grid grid) {
+    private Scenario(String name, long seed, FaultDatabase database, Grid grid, Path logs) {
         this.name = name;
+        this.logs = logs;
         this.seed = seed;
         this.database = database;
         this.grid = grid;
@@ -73,7 +75,7 @@ final class Scenario implements AutoCloseable {
             throw e;
         }
         try {
-            return new Scenario(name, seed, database, grid);
+            return new Scenario(name, seed, database, grid, logs);
         } catch (RuntimeException e) {
             grid.close();
             database.close();
@@ -178,6 +180,12 @@ final class Scenario implements AutoCloseable {
             out.append("(diagnosis incomplete: ").append(e).append(")\n");
         }
         log.error("{}", out);
+        // Also beside the nodes' logs: the test's own output is overwritten by the next run of the module.
+        try {
+            java.nio.file.Files.writeString(logs.resolve("diagnosis.txt"), out);
+        } catch (java.io.IOException e) {
+            log.warn("could not write the diagnosis to {}: {}", logs, e.toString());
+        }
     }
 
     long deadLetters() throws SQLException {

@@ -22,10 +22,30 @@ class StaleOwnerFaultTests {
     private static final Duration LONG_PAUSE = Duration.ofSeconds(14);
 
     /**
-     * In the long profile, not in CI: with the master frozen, in 3 of 18 runs the two survivors
-     * dropped each other while agreeing on a new master and calls stalled up to 19 s, past the bound
-     * below (issue 6, docs/reliability.md "Known limits"). Its earlier stale keys came from two
-     * drainers on the member that merged back, fixed and covered in CI by cache-loader's MergeBackTest.
+     * In CI: one frozen member, not chosen to be the master or not. It wakes, finds the cluster went on
+     * without it, and halts (exit code 75) instead of rejoining with stale data; started again, as its
+     * supervisor would, it joins empty. Nothing acknowledged is lost or stale.
+     */
+    @Test
+    void memberPausedPastFailureDetection_exitsWhenItWakes_andRejoinsEmpty() {
+        try (Scenario s = Scenario.start("SIGSTOP " + LONG_PAUSE.toSeconds() + " s, exit, restart", 3, Scenario.seed())) {
+            GridProcess paused = s.grid.node((int) (Scenario.seed() % 3));
+            s.startLoad();
+            Scenario.hold(Scenario.load().dividedBy(4));
+            freezeAndRestart(s, paused);
+            Scenario.hold(Scenario.load().dividedBy(2));
+            s.stopLoad();
+            s.verify(Duration.ofSeconds(90));
+            await().atMost(Duration.ofSeconds(60)).until(() -> s.grid.nodes().stream().allMatch(GridProcess::ready));
+        }
+    }
+
+    /**
+     * In the long profile, not in CI, over many seeds with the frozen member going round the nodes
+     * (the master among them): with the master frozen, in 7 of 44 runs the two survivors dropped each
+     * other while agreeing on a new master and calls stalled up to 19 s, past the bound below (issue 6,
+     * docs/reliability.md "Known limits"). In one of those runs, before the woken member exited, both
+     * survivors merged into it and lost acknowledged writes.
      */
     @Test
     @Tag("known-issue")
@@ -35,17 +55,7 @@ class StaleOwnerFaultTests {
                 GridProcess paused = s.grid.node(run % 3);
                 s.startLoad();
                 Scenario.hold(Scenario.load().dividedBy(4));
-                paused.pause();
-                s.mark("SIGSTOP node-" + run % 3);
-                // Thread dumps of the others (in their logs) while they detect the frozen member and
-                // agree on a new member list: in some runs one of them stops heartbeating here.
-                Scenario.hold(Duration.ofSeconds(8));
-                s.grid.nodes().stream().filter(n -> n != paused).forEach(GridProcess::dumpThreads);
-                Scenario.hold(Duration.ofSeconds(3));
-                s.grid.nodes().stream().filter(n -> n != paused).forEach(GridProcess::dumpThreads);
-                Scenario.hold(LONG_PAUSE.minusSeconds(11));
-                paused.resume();
-                s.mark("SIGCONT node-" + run % 3);
+                freezeAndRestart(s, paused);
                 Scenario.hold(Scenario.load().dividedBy(2));
                 s.stopLoad();
                 s.verify(Duration.ofSeconds(90));
@@ -53,6 +63,25 @@ class StaleOwnerFaultTests {
                         .isLessThan(10_000);
             }
         }
+    }
+
+    /** Freezes the member past failure detection, wakes it, sees it exit 75 and starts it again. */
+    private static void freezeAndRestart(Scenario s, GridProcess paused) {
+        paused.pause();
+        s.mark("SIGSTOP " + paused.name());
+        // Thread dumps of the others (in their logs) while they detect the frozen member and
+        // agree on a new member list: in some runs one of them stops heartbeating here.
+        Scenario.hold(Duration.ofSeconds(8));
+        s.grid.nodes().stream().filter(n -> n != paused).forEach(GridProcess::dumpThreads);
+        Scenario.hold(Duration.ofSeconds(3));
+        s.grid.nodes().stream().filter(n -> n != paused).forEach(GridProcess::dumpThreads);
+        Scenario.hold(LONG_PAUSE.minusSeconds(11));
+        paused.resume();
+        s.mark("SIGCONT " + paused.name());
+        assertThat(paused.waitFor(Duration.ofSeconds(30))).as("the woken member, left behind, exits").isTrue();
+        assertThat(paused.exitValue()).as("its exit code").isEqualTo(75);
+        s.mark(paused.name() + " exited 75; started again");
+        paused.start();
     }
 
     @Test

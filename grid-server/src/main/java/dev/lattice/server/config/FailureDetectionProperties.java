@@ -18,6 +18,13 @@ public class FailureDetectionProperties {
     /** Silence after which a member is removed from the cluster. Default 6s. */
     private Duration maxNoHeartbeat = Duration.ofSeconds(6);
 
+    /**
+     * Whether a member that did not run for max-no-heartbeat or longer (a long GC, a frozen VM),
+     * and then finds members gone from its view, halts with exit code 75 so its supervisor starts
+     * it again empty, instead of rejoining with stale data. Default true.
+     */
+    private boolean exitWhenLeftBehind = true;
+
     public Duration getHeartbeatInterval() {
         return heartbeatInterval;
     }
@@ -32,5 +39,13 @@ public class FailureDetectionProperties {
 
     public void setMaxNoHeartbeat(Duration maxNoHeartbeat) {
         this.maxNoHeartbeat = maxNoHeartbeat;
+    }
+
+    public boolean isExitWhenLeftBehind() {
+        return exitWhenLeftBehind;
+    }
+
+    public void setExitWhenLeftBehind(boolean exitWhenLeftBehind) {
+        this.exitWhenLeftBehind = exitWhenLeftBehind;
     }
 }

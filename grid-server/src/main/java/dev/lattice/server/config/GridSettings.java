@@ -68,8 +68,11 @@ public record GridSettings(String clusterName, @Nullable Resource configFile, in
         }
     }
 
-    /** Heartbeats and the silence after which a member is removed; whole seconds. */
-    public record FailureDetection(Duration heartbeatInterval, Duration maxNoHeartbeat) {
+    /**
+     * Heartbeats and the silence after which a member is removed (whole seconds), and whether a
+     * member left behind by a long pause exits.
+     */
+    public record FailureDetection(Duration heartbeatInterval, Duration maxNoHeartbeat, boolean exitWhenLeftBehind) {
     }
 
     /** Near-cache invalidation batching. */

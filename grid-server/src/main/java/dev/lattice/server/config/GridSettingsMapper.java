@@ -174,7 +174,8 @@ public final class GridSettingsMapper {
                     "must be at least twice heartbeat-interval (" + Problems.display(detection.getHeartbeatInterval())
                             + "), or one lost heartbeat removes a healthy member");
         }
-        return new GridSettings.FailureDetection(detection.getHeartbeatInterval(), detection.getMaxNoHeartbeat());
+        return new GridSettings.FailureDetection(detection.getHeartbeatInterval(), detection.getMaxNoHeartbeat(),
+                detection.isExitWhenLeftBehind());
     }
 
     private GridSettings.Invalidation invalidation(InvalidationProperties invalidation) {

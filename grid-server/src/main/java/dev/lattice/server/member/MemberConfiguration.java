@@ -6,6 +6,7 @@ import dev.lattice.server.config.GridSettings;
 import dev.lattice.server.persistence.GridPersistence;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -44,6 +45,18 @@ class MemberConfiguration {
     @Bean
     EffectiveConfigEndpoint effectiveConfigEndpoint(GridSettings settings, HazelcastInstance hazelcastInstance) {
         return new EffectiveConfigEndpoint(settings, hazelcastInstance);
+    }
+
+    /**
+     * A pause of max-no-heartbeat may have got this member removed; members gone within three times
+     * that after it (removal, then the woken member learning of it) mean it was.
+     */
+    @Bean
+    StaleMemberGuard staleMemberGuard(GridSettings settings, HazelcastInstance hazelcastInstance) {
+        GridSettings.FailureDetection detection = settings.failureDetection();
+        Duration maxNoHeartbeat = detection.maxNoHeartbeat();
+        return new StaleMemberGuard(hazelcastInstance, detection.exitWhenLeftBehind(), maxNoHeartbeat,
+                maxNoHeartbeat.multipliedBy(3));
     }
 
     @Bean
