@@ -79,6 +79,11 @@ final class GridProcess implements AutoCloseable {
         // A member that stops sending heartbeats may be in a long collection or safepoint: say so in the logs.
         // Quoted: scenario directories have spaces and commas.
         command.add("-Xlog:gc,safepoint:file=\"" + log.toAbsolutePath().toString().replace(".log", "") + "-gc.log\":time,uptime");
+        // JVM options for an experiment, e.g. -Dfaults.node.jvm.args=-Dhazelcast.io.write.through=false
+        String jvmExtra = System.getProperty("faults.node.jvm.args", "").strip();
+        if (!jvmExtra.isEmpty()) {
+            command.addAll(List.of(jvmExtra.split("\\s+")));
+        }
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(args);

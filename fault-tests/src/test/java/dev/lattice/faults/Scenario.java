@@ -107,6 +107,13 @@ final class Scenario implements AutoCloseable {
         return client;
     }
 
+    /** The cluster's master as the client sees it: the oldest member, first in the member list. */
+    GridProcess master() {
+        int port = client().hazelcast().getCluster().getMembers().iterator().next().getAddress().getPort();
+        return grid.nodes().stream().filter(n -> n.memberPort() == port).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no node listens on member port " + port));
+    }
+
     void startLoad() {
         ledger.start(map(), WRITERS, KEYS, seed);
         mark("load started");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,8 +43,8 @@ class StaleOwnerFaultTests {
     }
 
     /**
-     * In the long profile, not in CI, over many seeds with the frozen member going round the nodes
-     * (the master among them): with the master frozen, in 7 of 44 runs the two survivors dropped each
+     * In the long profile, not in CI, over many seeds, freezing the master every time (the case CI's
+     * scenario above meets only when its seed's node happens to be the master): with the master frozen, in 7 of 44 runs the two survivors dropped each
      * other while agreeing on a new master and calls stalled up to 19 s, past the bound below (issue 6,
      * docs/reliability.md "Known limits"). In one of those runs, before the woken member exited, both
      * survivors merged into it and lost acknowledged writes.
@@ -50,19 +52,23 @@ class StaleOwnerFaultTests {
     @Test
     @Tag("known-issue")
     void memberPausedPastFailureDetection_neverWritesAnOlderValueWhenItWakes() {
+        List<String> slow = new ArrayList<>();
         for (int run = 0; run < Scenario.runs(); run++) {
             try (Scenario s = Scenario.start("SIGSTOP " + LONG_PAUSE.toSeconds() + " s, then SIGCONT", 3, Scenario.seed() + run)) {
-                GridProcess paused = s.grid.node(run % 3);
+                GridProcess paused = s.master();
                 s.startLoad();
                 Scenario.hold(Scenario.load().dividedBy(4));
                 freezeAndRestart(s, paused);
                 Scenario.hold(Scenario.load().dividedBy(2));
                 s.stopLoad();
                 s.verify(Duration.ofSeconds(90));
-                assertThat(s.ledger.maxCallMillis()).as("longest client call while a member hung (README: under 10 s)")
-                        .isLessThan(10_000);
+                if (s.ledger.maxCallMillis() >= 10_000) {
+                    slow.add("seed " + s.seed + ": " + s.ledger.maxCallMillis() + " ms");
+                }
             }
         }
+        // After every run: a slow run must not hide what the later runs would show about data.
+        assertThat(slow).as("runs whose longest client call while a member hung passed the README's 10 s").isEmpty();
     }
 
     /** Freezes the member past failure detection, wakes it, sees it exit 75 and starts it again. */
