@@ -59,6 +59,15 @@ class MemberConfiguration {
                 maxNoHeartbeat.multipliedBy(3));
     }
 
+    /**
+     * A live member answers a new connection within milliseconds; one that has said nothing for 2 s
+     * is paused or hung, and the connection only keeps an I/O thread spinning (see the class).
+     */
+    @Bean
+    SilentConnectionReaper silentConnectionReaper(HazelcastInstance hazelcastInstance) {
+        return new SilentConnectionReaper(hazelcastInstance, Duration.ofSeconds(2));
+    }
+
     @Bean
     GracefulMemberShutdown gracefulMemberShutdown(HazelcastInstance hazelcastInstance) {
         return new GracefulMemberShutdown(hazelcastInstance);
