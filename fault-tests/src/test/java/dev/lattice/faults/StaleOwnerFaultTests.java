@@ -31,13 +31,7 @@ class StaleOwnerFaultTests {
     @Test
     void memberPausedPastFailureDetection_exitsWhenItWakes_andRejoinsEmpty() {
         try (Scenario s = Scenario.start("SIGSTOP " + LONG_PAUSE.toSeconds() + " s, exit, restart", 3, Scenario.seed())) {
-            GridProcess paused = s.grid.node((int) (Scenario.seed() % 3));
-            s.startLoad();
-            Scenario.hold(Scenario.load().dividedBy(4));
-            freezeAndRestart(s, paused);
-            Scenario.hold(Scenario.load().dividedBy(2));
-            s.stopLoad();
-            s.verify(Duration.ofSeconds(90));
+            freezeUnderLoad(s, s.grid.node((int) (Scenario.seed() % 3)));
             await().atMost(Duration.ofSeconds(60)).until(() -> s.grid.nodes().stream().allMatch(GridProcess::ready));
         }
     }
@@ -55,13 +49,7 @@ class StaleOwnerFaultTests {
         List<String> slow = new ArrayList<>();
         for (int run = 0; run < Scenario.runs(); run++) {
             try (Scenario s = Scenario.start("SIGSTOP " + LONG_PAUSE.toSeconds() + " s, then SIGCONT", 3, Scenario.seed() + run)) {
-                GridProcess paused = s.master();
-                s.startLoad();
-                Scenario.hold(Scenario.load().dividedBy(4));
-                freezeAndRestart(s, paused);
-                Scenario.hold(Scenario.load().dividedBy(2));
-                s.stopLoad();
-                s.verify(Duration.ofSeconds(90));
+                freezeUnderLoad(s, s.master());
                 if (s.ledger.maxCallMillis() >= 10_000) {
                     slow.add("seed " + s.seed + ": " + s.ledger.maxCallMillis() + " ms");
                 }
@@ -69,6 +57,16 @@ class StaleOwnerFaultTests {
         }
         // After every run: a slow run must not hide what the later runs would show about data.
         assertThat(slow).as("runs whose longest client call while a member hung passed the README's 10 s").isEmpty();
+    }
+
+    /** Writers run; the member freezes, wakes, exits and starts again; then the table must match the ledger. */
+    private static void freezeUnderLoad(Scenario s, GridProcess paused) {
+        s.startLoad();
+        Scenario.hold(Scenario.load().dividedBy(4));
+        freezeAndRestart(s, paused);
+        Scenario.hold(Scenario.load().dividedBy(2));
+        s.stopLoad();
+        s.verify(Duration.ofSeconds(90));
     }
 
     /** Freezes the member past failure detection, wakes it, sees it exit 75 and starts it again. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class StaleMemberGuardTests {
         return guard(cluster.member(0), () -> 0).watch(now, members);
     }
 
-    private StaleMemberGuard guard(HazelcastInstance member, java.util.function.LongSupplier clock) {
+    private StaleMemberGuard guard(HazelcastInstance member, LongSupplier clock) {
         return new StaleMemberGuard(member, true, PAUSE, WINDOW, clock, exitCode::set);
     }
 
