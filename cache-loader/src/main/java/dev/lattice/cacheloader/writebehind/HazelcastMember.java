@@ -21,7 +21,12 @@ import dev.lattice.cacheloader.jdbc.Ownership;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -176,6 +181,43 @@ final class HazelcastMember implements Ownership {
         } catch (Throwable e) {
             throw new IllegalStateException("could not clear a stored write-behind entry", e);
         }
+    }
+
+    /**
+     * The keys of {@code writes} (key to value, null for a delete) whose latest queued write on this
+     * member holds that same value: the others were replaced by a newer write or already stored.
+     */
+    Set<Object> latestQueued(Map<Object, Object> writes) {
+        var serialization = nodeEngine.getSerializationService();
+        Map<Data, Object> keys = new HashMap<>();
+        Map<Integer, Set<Data>> byPartition = new HashMap<>();
+        writes.keySet().forEach(key -> {
+            Data data = serialization.toData(key);
+            keys.put(data, key);
+            byPartition.computeIfAbsent(partitions().getPartitionId(data), p -> new HashSet<>()).add(data);
+        });
+        Set<Object> latest = new HashSet<>();
+        byPartition.forEach((partition, wanted) -> {
+            WriteBehindStore store = store(partition);
+            if (store == null) {
+                return;
+            }
+            List<DelayedEntry> found = new ArrayList<>();
+            queue(store).filter(e -> wanted.contains((Data) e.getKey()), found);
+            Map<Data, DelayedEntry> newest = new HashMap<>();
+            found.forEach(e -> newest.merge((Data) e.getKey(), e, (a, b) -> b.getSequence() > a.getSequence() ? b : a));
+            newest.forEach((data, entry) -> {
+                Object key = keys.get(data);
+                Object value = writes.get(key);
+                Object queued = entry.getValue();
+                boolean same = queued == null || value == null ? queued == null && value == null
+                        : (queued instanceof Data d ? d : serialization.toData(queued)).equals(serialization.toData(value));
+                if (same) {
+                    latest.add(key);
+                }
+            });
+        });
+        return latest;
     }
 
     Object toObject(Object data) {

@@ -4,7 +4,11 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.lattice.cacheloader.jdbc.Ownership;
 import dev.lattice.cacheloader.jdbc.PoisonPolicy;
 import dev.lattice.cacheloader.jdbc.TableWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Lattice's write-behind for one map on one member: the {@link WriteBehindDrainer} that stores
@@ -12,12 +16,29 @@ import java.util.function.BooleanSupplier;
  */
 public final class WriteBehind implements AutoCloseable {
 
+    /** How long a write outside the drainer waits for the drainer's round in flight. */
+    private static final Duration ROUND_WAIT = Duration.ofSeconds(5);
+
+    private final HazelcastMember member;
     private final WriteBehindDrainer drainer;
     private final BackupSweeper sweeper;
 
-    private WriteBehind(WriteBehindDrainer drainer, BackupSweeper sweeper) {
+    private WriteBehind(HazelcastMember member, WriteBehindDrainer drainer, BackupSweeper sweeper) {
+        this.member = member;
         this.drainer = drainer;
         this.sweeper = sweeper;
+    }
+
+    /**
+     * For a store call that does not come from the drainer (Hazelcast's own worker, which still runs
+     * one pass after it is stopped and stores entries a flush marked): between two of the drainer's
+     * rounds, hands {@code write} only the writes that are still the latest queued write of their
+     * key. The others were replaced by a newer write or stored already; writing them would put an
+     * older value over a newer one. Returns false, writing nothing, if the drainer's round did not
+     * end in time.
+     */
+    public boolean writeLatestOnly(Map<Object, Object> writes, Consumer<Set<Object>> write) {
+        return drainer.betweenRounds(() -> write.accept(member.latestQueued(writes)), ROUND_WAIT);
     }
 
     /** What the member {@code instance} believes about partition ownership, for fenced writes. */
@@ -37,7 +58,7 @@ public final class WriteBehind implements AutoCloseable {
         BackupSweeper sweeper = new BackupSweeper(member, settings);
         drainer.start();
         sweeper.start();
-        return new WriteBehind(drainer, sweeper);
+        return new WriteBehind(member, drainer, sweeper);
     }
 
     /** Stops both; Hazelcast's shutdown flush stores (or spools) what this member still owns. */

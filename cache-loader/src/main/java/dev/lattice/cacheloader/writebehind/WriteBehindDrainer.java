@@ -5,6 +5,7 @@ import com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntry;
 import dev.lattice.cacheloader.jdbc.TableWriter;
 import dev.lattice.cacheloader.jdbc.TableWriter.Result;
 import dev.lattice.cacheloader.jdbc.TableWriter.Write;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,8 @@ final class WriteBehindDrainer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private volatile boolean waitingLogged;
+    /** Held while a round writes: {@link #betweenRounds} runs when no batch of this drainer is in flight. */
+    private final ReentrantLock roundWriting = new ReentrantLock();
     /** Set by {@link #close}: batches not yet started stay queued for Hazelcast's flush. */
     private volatile boolean closing;
 
@@ -95,7 +99,12 @@ final class WriteBehindDrainer implements AutoCloseable {
                 state.observe(member);
                 boolean writing = !due.isEmpty() && mayWrite();
                 if (writing) {
-                    write(due);
+                    roundWriting.lock();
+                    try {
+                        write(due);
+                    } finally {
+                        roundWriting.unlock();
+                    }
                 }
                 notifyFlushes();
                 // A full slice means a backlog (a flush, a burst, a database that was down): work
@@ -105,6 +114,27 @@ final class WriteBehindDrainer implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             // A scheduled task that throws is never run again: log and keep draining.
             log.error("map '{}': write-behind round failed; retrying next round", member.mapName(), e);
+        }
+    }
+
+    /**
+     * Runs {@code action} while no batch of this drainer is being written, waiting up to {@code wait}
+     * for the round in flight; false if it did not get its turn.
+     */
+    boolean betweenRounds(Runnable action, Duration wait) {
+        try {
+            if (!roundWriting.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        try {
+            action.run();
+            return true;
+        } finally {
+            roundWriting.unlock();
         }
     }
 
