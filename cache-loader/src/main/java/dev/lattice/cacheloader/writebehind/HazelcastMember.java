@@ -209,15 +209,26 @@ final class HazelcastMember implements Ownership {
             newest.forEach((data, entry) -> {
                 Object key = keys.get(data);
                 Object value = writes.get(key);
-                Object queued = entry.getValue();
-                boolean same = queued == null || value == null ? queued == null && value == null
-                        : (queued instanceof Data d ? d : serialization.toData(queued)).equals(serialization.toData(value));
-                if (same) {
+                if (sameValue(entry.getValue(), value)) {
                     latest.add(key);
                 }
             });
         });
         return latest;
+    }
+
+    /**
+     * Whether a queued value is {@code value}: the same serialized form, or, for a type whose form can
+     * differ between two serializations of equal values (a map's iteration order), equal objects.
+     * Answering "not the same" for the queued write itself would drop it unwritten.
+     */
+    private boolean sameValue(Object queued, Object value) {
+        if (queued == null || value == null) {
+            return queued == null && value == null;
+        }
+        var serialization = nodeEngine.getSerializationService();
+        Data queuedData = queued instanceof Data d ? d : serialization.toData(queued);
+        return queuedData.equals(serialization.toData(value)) || value.equals(serialization.toObject(queuedData));
     }
 
     Object toObject(Object data) {
