@@ -148,7 +148,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
 
     @Override
     public void storeAll(Map<Object, Object> entries) {
-        if (fromHazelcastWorker()) {
+        if (outsideTheDrainer()) {
             writeLatestOnly(entries, "storing");
             return;
         }
@@ -168,7 +168,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
 
     @Override
     public void deleteAll(Collection<Object> keys) {
-        if (fromHazelcastWorker()) {
+        if (outsideTheDrainer()) {
             Map<Object, Object> deletes = new HashMap<>();
             keys.forEach(key -> deletes.put(key, null));
             try {
@@ -187,12 +187,12 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
 
     /**
      * A write-behind map's store called while the member runs: Lattice's drainer does not call it, so
-     * this is Hazelcast's own worker. Lattice gives it a year's delay and stops it every tick, but it
+     * this is Hazelcast's own worker (or its flush of an entry it evicts). Lattice gives it a year's delay and stops it every tick, but it
      * still runs one pass after being stopped and stores what a flush marked, beside the drainer: a
      * restarted node did so, its batch deadlocked against the drainer, and Hazelcast's retry of it a
      * second later put older values over newer ones (docs/reliability.md, fifth session).
      */
-    private boolean fromHazelcastWorker() {
+    private boolean outsideTheDrainer() {
         return writeBehind() && !shuttingDown && writeBehind != null;
     }
 

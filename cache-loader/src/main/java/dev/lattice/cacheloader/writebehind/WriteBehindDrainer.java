@@ -48,7 +48,7 @@ final class WriteBehindDrainer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private volatile boolean waitingLogged;
-    /** Held while a round writes: {@link #betweenRounds} runs when no batch of this drainer is in flight. */
+    /** Held from collecting a slice to writing it: {@link #betweenRounds} runs when no slice is in flight. */
     private final ReentrantLock roundWriting = new ReentrantLock();
     /** Set by {@link #close}: batches not yet started stay queued for Hazelcast's flush. */
     private volatile boolean closing;
@@ -95,16 +95,20 @@ final class WriteBehindDrainer implements AutoCloseable {
             member.stopHazelcastStoreWorker();
             boolean full;
             do {
-                List<DelayedEntry> due = collect();
-                state.observe(member);
-                boolean writing = !due.isEmpty() && mayWrite();
-                if (writing) {
-                    roundWriting.lock();
-                    try {
+                List<DelayedEntry> due;
+                boolean writing;
+                // Collect and write under one hold: a write from outside the drainer between the two
+                // could store a newer value that this slice's older copy would then overwrite.
+                roundWriting.lock();
+                try {
+                    due = collect();
+                    state.observe(member);
+                    writing = !due.isEmpty() && mayWrite();
+                    if (writing) {
                         write(due);
-                    } finally {
-                        roundWriting.unlock();
                     }
+                } finally {
+                    roundWriting.unlock();
                 }
                 notifyFlushes();
                 // A full slice means a backlog (a flush, a burst, a database that was down): work
