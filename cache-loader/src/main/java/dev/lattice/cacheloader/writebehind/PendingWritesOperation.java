@@ -18,7 +18,7 @@ import java.util.List;
  * Asks a partition's owner which of some keys still have a write it has not stored. Runs on the
  * owner's partition thread, so no write of the partition is half-applied while it looks. The
  * answer is null when the member it ran on does not own the partition (its table is newer or
- * older than the asker's): the asker then keeps every copy.
+ * older than the asker's) or holds nothing of the map there: the asker then keeps every copy.
  *
  * <p>Sent by {@link BackupSweeper}; members deserialize it by class name, so every member must run
  * the same Lattice version.
@@ -47,11 +47,14 @@ public final class PendingWritesOperation extends Operation implements Partition
         MapService service = getNodeEngine().getService(MapService.SERVICE_NAME);
         RecordStore<?> recordStore = service.getMapServiceContext().getPartitionContainer(getPartitionId())
                 .getExistingRecordStore(mapName);
-        pending = new boolean[keys.size()];
         if (recordStore == null || !(recordStore.getMapDataStore() instanceof WriteBehindStore store)) {
-            // Nothing of this map on the owner: nothing pending.
+            // An owner without this map's partition can not vouch for anything: it may have just
+            // handed the partition over (its cleanup can run before its partition table says so).
+            // "Unknown" makes the backup keep its copies, which is never unsafe.
+            pending = null;
             return;
         }
+        pending = new boolean[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
             pending[i] = HazelcastMember.pending(store, keys.get(i));
         }
