@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,7 +204,14 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
      */
     private void writeLatestOnly(Map<Object, Object> values, String what) {
         RuntimeException[] failure = {null};
+        int asked = values.size();
         boolean ran = writeBehind.writeLatestOnly(values, latest -> {
+            if (log.isDebugEnabled()) {
+                log.debug("map '{}': {} {} entr(ies) from outside the drainer (thread {}); {} still the latest queued write; "
+                        + "not latest: {}", table.mapName(), what, asked, Thread.currentThread().getName(), latest.size(),
+                        writeBehind.explain(values, values.keySet().stream().filter(k -> !latest.contains(k)).limit(50)
+                                .collect(Collectors.toSet())));
+            }
             List<Write> writes = new ArrayList<>(latest.size());
             latest.forEach(key -> writes.add(new Write(key, values.get(key), view().partitionOf(key), key)));
             Unwritten unwritten = write(writes, what);

@@ -155,12 +155,18 @@ final class BackupSweeper implements AutoCloseable {
         }
         WriteBehindQueue<DelayedEntry> queue = HazelcastMember.queue(store);
         if (settings.coalescing()) {
+            List<Object> trimmed = new ArrayList<>();
             for (DelayedEntry copy : candidates) {
                 // Removes only if the queued write for the key has this copy's value (or is this copy):
                 // the owner has stored that value or a newer one. A newer copy of the key stays.
                 if (stored.contains((Data) copy.getKey()) && queue.removeFirstOccurrence(copy)) {
                     HazelcastMember.unstage(store, copy);
+                    trimmed.add(member.toObject(copy.getKey()));
                 }
+            }
+            if (log.isDebugEnabled() && !trimmed.isEmpty()) {
+                log.debug("map '{}': partition {}: removed {} backup copies the owner stored: {}", member.mapName(), partition,
+                        trimmed.size(), trimmed.stream().limit(30).toList());
             }
             return;
         }

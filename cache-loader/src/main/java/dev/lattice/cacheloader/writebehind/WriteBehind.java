@@ -5,6 +5,7 @@ import dev.lattice.cacheloader.jdbc.Ownership;
 import dev.lattice.cacheloader.jdbc.PoisonPolicy;
 import dev.lattice.cacheloader.jdbc.TableWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -39,6 +40,11 @@ public final class WriteBehind implements AutoCloseable {
      */
     public boolean writeLatestOnly(Map<Object, Object> writes, Consumer<Set<Object>> write) {
         return drainer.betweenRounds(() -> write.accept(member.latestQueued(writes)), ROUND_WAIT);
+    }
+
+    /** For debugging: where each of {@code keys} (of {@code writes}) stands on this member; never logs values. */
+    public List<String> explain(Map<Object, Object> writes, Set<Object> keys) {
+        return member.explain(writes, keys);
     }
 
     /** What the member {@code instance} believes about partition ownership, for fenced writes. */
