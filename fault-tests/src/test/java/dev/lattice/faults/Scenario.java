@@ -178,7 +178,8 @@ final class Scenario implements AutoCloseable {
                 Long at = ledger.acknowledgedAt(key);
                 int partition = client().hazelcast().getPartitionService().getPartition(key).getPartitionId();
                 out.append(key).append(" (partition ").append(partition).append("), last write acknowledged at ")
-                        .append(at == null ? "?" : TIME.format(Instant.ofEpochMilli(at))).append("; its row's changes:\n");
+                        .append(at == null ? "?" : TIME.format(Instant.ofEpochMilli(at)))
+                        .append("; the grid holds ").append(map().get(key)).append("; its row's changes:\n");
                 audit.historyOf(key).forEach(line -> out.append(line).append('\n'));
                 out.append(" claims of partition ").append(partition).append(":\n");
                 audit.claimsOf(partition).forEach(line -> out.append(line).append('\n'));
