@@ -37,6 +37,7 @@ import java.util.UUID;
  */
 final class HazelcastMember implements Ownership {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HazelcastMember.class);
     private static final VarHandle STAGING_AREA;
     private static final MethodHandle REMOVE_FROM_STAGING_AREA;
 
@@ -197,6 +198,7 @@ final class HazelcastMember implements Ownership {
             byPartition.computeIfAbsent(partitions().getPartitionId(data), p -> new HashSet<>()).add(data);
         });
         Set<Object> latest = new HashSet<>();
+        int[] held = {0};
         byPartition.forEach((partition, wanted) -> {
             WriteBehindStore store = store(partition);
             if (store == null) {
@@ -213,9 +215,13 @@ final class HazelcastMember implements Ownership {
                 DelayedEntry entry = newest.get(data);
                 if (entry != null ? sameValue(entry.getValue(), value) : value != null && holds(records, data, value)) {
                     latest.add(key);
+                    held[0] += entry == null ? 1 : 0;
                 }
             }
         });
+        if (held[0] > 0) {
+            log.debug("map '{}': {} handed-over write(s) no longer queued but held in memory: written again", mapName, held[0]);
+        }
         return latest;
     }
 
