@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
  * The single node notices it sees fewer than the minimum cluster size (2 of 3): it refuses writes
  * and takes over no partition in the table. After the network heals, it merges back into the
  * majority, and every acknowledged write is in the table with its last acknowledged value.
+ * {@code -Dfaults.runs=N} repeats it over N seeds (each run bounded to 15 minutes), for hunting a
+ * failure that shows in about one run in ten.
  */
 class NetworkPartitionFaultTests {
 

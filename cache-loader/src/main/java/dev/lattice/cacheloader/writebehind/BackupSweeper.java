@@ -5,6 +5,7 @@ import com.hazelcast.map.impl.MapService;
 import com.hazelcast.map.impl.mapstore.writebehind.WriteBehindQueue;
 import com.hazelcast.map.impl.mapstore.writebehind.WriteBehindStore;
 import com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntry;
+import dev.lattice.cacheloader.jdbc.MapTable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -161,7 +162,7 @@ final class BackupSweeper implements AutoCloseable {
                 // the owner has stored that value or a newer one. A newer copy of the key stays.
                 if (stored.contains((Data) copy.getKey()) && queue.removeFirstOccurrence(copy)) {
                     HazelcastMember.unstage(store, copy);
-                    trimmed.add(member.toObject(copy.getKey()));
+                    trimmed.add(MapTable.describeKey(member.toObject(copy.getKey())));
                 }
             }
             if (log.isDebugEnabled() && !trimmed.isEmpty()) {

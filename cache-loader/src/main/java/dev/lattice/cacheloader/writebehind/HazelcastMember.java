@@ -17,6 +17,7 @@ import com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntry;
 import com.hazelcast.map.impl.recordstore.RecordStore;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.NodeEngineImpl;
+import dev.lattice.cacheloader.jdbc.MapTable;
 import dev.lattice.cacheloader.jdbc.Ownership;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lattice's only door into Hazelcast internals: a member's partition table and the write-behind
@@ -37,7 +40,7 @@ import java.util.UUID;
  */
 final class HazelcastMember implements Ownership {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HazelcastMember.class);
+    private static final Logger log = LoggerFactory.getLogger(HazelcastMember.class);
     private static final VarHandle STAGING_AREA;
     private static final MethodHandle REMOVE_FROM_STAGING_AREA;
 
@@ -255,8 +258,8 @@ final class HazelcastMember implements Ownership {
             RecordStore<?> records = mapServiceContext().getPartitionContainer(partition).getExistingRecordStore(mapName);
             var record = records == null ? null : records.getRecord(data);
             Object value = writes.get(key);
-            out.add(dev.lattice.cacheloader.jdbc.MapTable.describeKey(key) + "@p" + partition + (owns(partition) ? " owned" : " not owned") + " queued="
-                    + found.stream().map(e -> e.getSequence() + (sameValue(e.getValue(), value) ? ":this" : ":other")).toList()
+            out.add(MapTable.describeKey(key) + "@p" + partition + (owns(partition) ? " owned" : " not owned")
+                    + " queued=" + found.stream().map(e -> e.getSequence() + (sameValue(e.getValue(), value) ? ":this" : ":other")).toList()
                     + " in-memory=" + (record == null ? "none" : sameValue(record.getValue(), value) ? "this" : "other"));
         }
         return out;
