@@ -106,7 +106,8 @@ final class Grid implements AutoCloseable {
 
     @Override
     public void close() {
-        clients.forEach(LatticeClient::close);
+        // Nodes first: a client that fails to close (an interrupted thread) must not leave them running.
         nodes.forEach(GridProcess::close);
+        clients.forEach(LatticeClient::close);
     }
 }

@@ -31,6 +31,16 @@ final class GridProcess implements AutoCloseable {
     private final Path workDir;
     private Process process;
 
+    /**
+     * Every node this JVM started. A run cut short by its timeout closes its scenario on a thread
+     * the JVM does not wait for, so without this hook its nodes outlived the test run.
+     */
+    private static final java.util.Set<Process> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly), "kill-grid-nodes"));
+    }
+
     GridProcess(String name, int memberPort, int httpPort, List<String> args, Path log, Path workDir) {
         this(name, "127.0.0.1", List.of(), memberPort, httpPort, args, log, workDir);
     }
@@ -97,6 +107,8 @@ final class GridProcess implements AutoCloseable {
             Files.createDirectories(workDir);
             process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            STARTED.removeIf(p -> !p.isAlive());
+            STARTED.add(process);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A 2|1 network partition between three nodes on three hosts (network namespaces), under load.
@@ -22,10 +24,13 @@ class NetworkPartitionFaultTests {
     /**
      * In CI since 16 runs in a row ended with nothing lost or stale after the fix of its stale keys
      * (2 of 9 runs before it: the member that merged back ran two write-behind drainers; cache-loader's
-     * MergeBackTest covers that cause). It asserts no bound on client stalls: in some runs the client
+     * MergeBackTest covers that cause). It failed CI once more in the sixth session (15 stale keys:
+     * writes Hazelcast's worker was handed after they had left the queue; HazelcastWorkerCallTest
+     * covers the fix, 20 runs since were clean). It asserts no bound on client stalls: in some runs the client
      * keeps writing to the cut-off member until the sides merge (docs/reliability.md, Known limits).
      */
     @Test
+    @Timeout(value = 12, unit = TimeUnit.HOURS) // the suite's 15-minute default bounds each run below instead
     void partitionTwoAgainstOne_theMinorityRefusesWrites_andAfterHealingNothingAcknowledgedIsLost() {
         assumeTrue(IsolatedHosts.available(), "network namespaces need root and iproute2");
         // CI runs one; -Dfaults.runs=N hunts a rare failure over N seeds, stopping at the first.
