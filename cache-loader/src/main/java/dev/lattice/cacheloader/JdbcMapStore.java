@@ -5,9 +5,9 @@ import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.map.MapLoaderLifecycleSupport;
 import com.hazelcast.map.MapStore;
 import dev.lattice.cacheloader.config.MapStoreSettings;
+import dev.lattice.cacheloader.StoreWrites.Unwritten;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.jdbc.DeadLetters;
-import dev.lattice.cacheloader.jdbc.FailureClassifier;
 import dev.lattice.cacheloader.jdbc.Fence;
 import dev.lattice.cacheloader.jdbc.JdbcMapLoader;
 import dev.lattice.cacheloader.jdbc.MapTable;
@@ -15,13 +15,10 @@ import dev.lattice.cacheloader.jdbc.Ownership;
 import dev.lattice.cacheloader.jdbc.PoisonPolicy;
 import dev.lattice.cacheloader.jdbc.StoreFailedException;
 import dev.lattice.cacheloader.jdbc.TableWriter;
-import dev.lattice.cacheloader.jdbc.TableWriter.Outcome;
-import dev.lattice.cacheloader.jdbc.TableWriter.Result;
 import dev.lattice.cacheloader.jdbc.TableWriter.Write;
 import dev.lattice.cacheloader.writebehind.WriteBehind;
 import dev.lattice.cacheloader.writebehind.WriteBehindSettings;
 import dev.lattice.cacheloader.writebehind.WriteBehindState;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -62,8 +59,8 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
     private final SpoolRecovery spool;
     private volatile Ownership ownership;
     private volatile WriteBehind writeBehind;
+    private final StoreWrites storeWrites;
     private volatile boolean shuttingDown;
-    private volatile boolean flushFoundDatabaseDown;
 
     JdbcMapStore(MapTable table, StoreEnvironment environment) {
         MapStoreSettings settings = table.settings();
@@ -80,6 +77,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         this.poison = new PoisonPolicy(table.mapName(), settings.maxAttempts(), deadLetters, table.metrics());
         this.state = writeBehind() ? new WriteBehindState(table.mapName(), settings.maxRetryBackoff(), table.metrics()) : null;
         this.spool = new SpoolRecovery(table, environment.spoolDirectory(), fence);
+        this.storeWrites = new StoreWrites(table, writer, poison, spool, state, environment.minimumClusterSize());
     }
 
     /** Writes saved at the last shutdown go to the table first; if the database is down, the store retries before its first write or read. */
@@ -231,115 +229,9 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         }
     }
 
-    /** Keys that are neither in the table nor parked anywhere, and why. */
-    private record Unwritten(List<Object> keys, String message, boolean logged) {
-        void throwIfAny() {
-            if (!keys.isEmpty()) {
-                if (logged) {
-                    log.warn(message);
-                }
-                throw new StoreFailedException(message, null);
-            }
-        }
-    }
-
-    /** Writes and settles every entry. */
+    /** Writes and settles every entry through {@link StoreWrites}. */
     private Unwritten write(List<Write> writes, String what) {
-        if (writes.isEmpty()) {
-            return new Unwritten(List.of(), null, false);
-        }
-        if (!shuttingDown) {
-            spool.awaitReplayed();
-        } else if (writeBehind() && (flushFoundDatabaseDown || state.databaseDown())) {
-            // Hazelcast flushes partition by partition: once the database failed, do not wait for a
-            // connection timeout per partition, or the member would overrun its grace period.
-            return spoolAll(writes, what);
-        }
-        Result result = writes.size() == 1 && !writeBehind() ? writer.writeEach(writes, view()) : writer.write(writes, view());
-        if (shuttingDown && result.databaseFailure() != null) {
-            flushFoundDatabaseDown = true;
-        }
-        List<Object> unwritten = new ArrayList<>();
-        List<Write> toSpool = new ArrayList<>();
-        Throwable firstError = null;
-        Object firstRejected = null;
-        for (int i = 0; i < writes.size(); i++) {
-            Write write = writes.get(i);
-            Outcome outcome = result.outcome(i);
-            boolean settled = switch (outcome) {
-                case STORED -> {
-                    poison.written(write.key());
-                    yield true;
-                }
-                case REJECTED -> writeBehind() && park(write, result.error(i));
-                // At shutdown another owner holds these (it took the partition with its queue); otherwise wait.
-                case FENCED -> writeBehind() && shuttingDown;
-                case WAITING, NOT_ATTEMPTED -> false;
-            };
-            if (!settled && writeBehind() && shuttingDown) {
-                // No later attempt on this member: keep it on disk (a rejected one is dead-lettered at replay).
-                toSpool.add(write);
-                settled = true;
-            }
-            if (!settled) {
-                unwritten.add(write.key());
-                if (firstError == null && outcome == Outcome.REJECTED) {
-                    firstError = result.error(i);
-                    firstRejected = write.key();
-                }
-            }
-        }
-        if (!toSpool.isEmpty() && !spool.save(toSpool, ownership)) {
-            toSpool.forEach(w -> unwritten.add(w.key()));
-        }
-        if (result.databaseFailure() != null && state != null && !shuttingDown) {
-            state.databaseFailed(result.databaseFailure());
-        }
-        String message = unwritten.isEmpty() ? null : describe(result, firstError, firstRejected, unwritten.size(), what);
-        return new Unwritten(unwritten, message, writeBehind());
-    }
-
-    private Unwritten spoolAll(List<Write> writes, String what) {
-        if (spool.save(writes, ownership)) {
-            return new Unwritten(List.of(), null, false);
-        }
-        List<Object> keys = writes.stream().map(Write::key).toList();
-        return new Unwritten(keys, "map '" + table.mapName() + "': " + what + " " + keys.size()
-                + " entr(ies) at shutdown failed: the database is unreachable and they could not be saved to disk", true);
-    }
-
-    /** Write-behind flush: a rejected entry at shutdown has no later attempt, so it is parked now; otherwise it counts an attempt. */
-    private boolean park(Write write, Throwable error) {
-        try {
-            if (shuttingDown) {
-                return poison.deadLetterNow(write.key(), write.value(), error);
-            }
-            return poison.rejected(write.key(), write.value(), error);
-        } catch (SQLException e) {
-            log.warn("map '{}': the dead-letter table could not be written ({}); the entry stays queued", table.mapName(),
-                    FailureClassifier.describeSafely(e));
-            return false;
-        }
-    }
-
-    private String describe(Result result, Throwable firstError, Object firstRejected, int count, String what) {
-        String mapName = table.mapName();
-        if (result.databaseFailure() != null) {
-            return "map '" + mapName + "': " + what + " failed, database unavailable or misconfigured ("
-                    + FailureClassifier.describeSafely(result.databaseFailure()) + "); " + count + " entr(ies) "
-                    + (writeBehind() ? "stay queued and will be retried" : "not written");
-        }
-        if (firstError != null) {
-            return "map '" + mapName + "': rejected key " + MapTable.describeKey(firstRejected)
-                    + (count > 1 ? " and " + (count - 1) + " other(s)" : "") + " (" + FailureClassifier.describeSafely(firstError)
-                    + ")" + (writeBehind() ? "; they stay queued" : "; not written");
-        }
-        if (result.count(Outcome.WAITING) > 0) {
-            return "map '" + mapName + "': this member sees fewer members than the " + environment.minimumClusterSize()
-                    + " required to write (split-brain protection); " + count + " entr(ies) not written";
-        }
-        return "map '" + mapName + "': this member no longer owns the partition of " + count
-                + " entr(ies) (another member took it over); not written";
+        return writes.isEmpty() ? Unwritten.NONE : storeWrites.write(writes, what, shuttingDown, view());
     }
 
     private Ownership view() {

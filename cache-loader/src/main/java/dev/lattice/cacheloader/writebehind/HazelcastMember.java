@@ -159,8 +159,13 @@ final class HazelcastMember implements Ownership {
 
     /** The write-behind store of this map's partition on this member, or null if it has none. */
     WriteBehindStore store(int partitionId) {
-        RecordStore<?> recordStore = mapServiceContext().getPartitionContainer(partitionId).getExistingRecordStore(mapName);
+        RecordStore<?> recordStore = records(partitionId);
         return recordStore != null && recordStore.getMapDataStore() instanceof WriteBehindStore store ? store : null;
+    }
+
+    /** This map's in-memory entries of the partition on this member, or null if it holds none. */
+    private RecordStore<?> records(int partitionId) {
+        return mapServiceContext().getPartitionContainer(partitionId).getExistingRecordStore(mapName);
     }
 
     /** The queue of a write-behind store; Hazelcast wraps it so each call is atomic. */
@@ -211,7 +216,7 @@ final class HazelcastMember implements Ownership {
             queue(store).filter(e -> wanted.contains((Data) e.getKey()), found);
             Map<Data, DelayedEntry> newest = new HashMap<>();
             found.forEach(e -> newest.merge((Data) e.getKey(), e, (a, b) -> b.getSequence() > a.getSequence() ? b : a));
-            RecordStore<?> records = mapServiceContext().getPartitionContainer(partition).getExistingRecordStore(mapName);
+            RecordStore<?> records = records(partition);
             for (Data data : wanted) {
                 Object key = keys.get(data);
                 Object value = writes.get(key);
@@ -255,7 +260,7 @@ final class HazelcastMember implements Ownership {
             if (store != null) {
                 queue(store).filter(e -> data.equals(e.getKey()), found);
             }
-            RecordStore<?> records = mapServiceContext().getPartitionContainer(partition).getExistingRecordStore(mapName);
+            RecordStore<?> records = records(partition);
             var record = records == null ? null : records.getRecord(data);
             Object value = writes.get(key);
             out.add(MapTable.describeKey(key) + "@p" + partition + (owns(partition) ? " owned" : " not owned")
