@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +17,14 @@ import java.util.concurrent.TimeUnit;
  * Needs root and iproute2 (CI runs as root); {@link #available()} says whether this machine can.
  */
 final class IsolatedHosts implements AutoCloseable {
+
+    /** Hosts not yet closed: a run cut short by its timeout, or a test JVM that exits, still removes them. */
+    private static final Set<IsolatedHosts> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(OPEN).forEach(IsolatedHosts::close),
+                "isolated-hosts-cleanup"));
+    }
 
     private final String id;
     private final int subnet;
@@ -43,6 +52,7 @@ final class IsolatedHosts implements AutoCloseable {
     static IsolatedHosts create(int hosts) {
         Random random = new Random();
         IsolatedHosts isolated = new IsolatedHosts(Integer.toHexString(0x1000 + random.nextInt(0xefff)), 1 + random.nextInt(250), hosts);
+        OPEN.add(isolated);
         try {
             isolated.build();
         } catch (RuntimeException e) {
@@ -120,23 +130,42 @@ final class IsolatedHosts implements AutoCloseable {
         run(full.toArray(String[]::new));
     }
 
+    /**
+     * Runs a command to its end. An interrupt (a run cut short by its timeout) does not abandon it:
+     * the cleanup in {@link #close} runs on that interrupted thread and must still remove the hosts.
+     */
     private static void run(String... command) {
+        boolean interrupted = Thread.interrupted();
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            boolean exited = false;
+            while (!exited && System.nanoTime() < deadline) {
+                try {
+                    exited = process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (!exited || process.exitValue() != 0) {
+                process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " failed: " + output.trim());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     @Override
     public void close() {
+        if (!OPEN.remove(this)) {
+            return;
+        }
         for (int i = 0; i < hosts; i++) {
             try {
                 run("ip", "netns", "del", namespace(i));
