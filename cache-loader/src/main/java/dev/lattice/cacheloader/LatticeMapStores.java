@@ -1,5 +1,6 @@
 package dev.lattice.cacheloader;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.MapStoreConfig.InitialLoadMode;
 import com.zaxxer.hikari.HikariConfig;
@@ -25,6 +26,7 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * HikariDataSource pool = LatticeMapStores.dataSource(dataSourceSettings, "orders");
+ * LatticeMapStores.configureMember(config);
  * config.getMapConfig("orders").setMapStoreConfig(
  *         LatticeMapStores.mapStoreConfig("orders", orderSettings, pool, meterRegistry));
  * }</pre>
@@ -34,7 +36,27 @@ public final class LatticeMapStores {
     /** The write delay Hazelcast sees for a write-behind map: a year, so its own store worker never finds work. */
     public static final int HAZELCAST_WORKER_DELAY_SECONDS = 365 * 24 * 3600;
 
+    /**
+     * How long Hazelcast's worker lets a backup keep a queued write before dropping it, whether or
+     * not the owner stored it: Lattice sets it to the same year, so only Lattice's sweep, which
+     * asks the owner, removes backup copies ({@link #configureMember}).
+     */
+    public static final String BACKUP_DROP_DELAY_PROPERTY = "hazelcast.map.replica.scheduled.task.delay.seconds";
+
     private LatticeMapStores() {
+    }
+
+    /**
+     * Prepares a member's config for write-behind maps backed by Lattice; required on every member
+     * that has one (their store refuses to start otherwise). Hazelcast's own write-behind worker,
+     * which Lattice stops, still runs a pass on a member whose map was just created (a member
+     * joining, or merging back after a split); that pass drops the backup copies of every write
+     * queued longer than {@value #BACKUP_DROP_DELAY_PROPERTY} (10 s by default) whether the owner
+     * stored it or not, so an owner's crash during a database outage then lost them. A year's
+     * delay leaves backup copies to Lattice's sweep, which removes them once the owner has stored them.
+     */
+    public static Config configureMember(Config config) {
+        return config.setProperty(BACKUP_DROP_DELAY_PROPERTY, String.valueOf(HAZELCAST_WORKER_DELAY_SECONDS));
     }
 
     /**

@@ -109,7 +109,7 @@ class DatabaseOutageTest {
         try (TcpProxy proxy = TcpProxy.start(Fixtures.host(db), Fixtures.port(db));
              HikariDataSource viaProxy = Fixtures.pool(Fixtures.viaPort(db, proxy.port()), db)) {
             StoreEnvironment environment = StoreEnvironment.builder(viaProxy).meterRegistry(registry).spoolDirectory(spool).build();
-            LocalCluster cluster = LocalCluster.builder().members(1).customize(config -> config.getMapConfig("ledger")
+            LocalCluster cluster = LocalCluster.builder().members(1).customize(config -> LatticeMapStores.configureMember(config).getMapConfig("ledger")
                     .setMapStoreConfig(LatticeMapStores.mapStoreConfig("ledger", settings, environment))).start();
             try (cluster) {
                 proxy.cut();
@@ -128,7 +128,7 @@ class DatabaseOutageTest {
                         .isLessThan(Duration.ofSeconds(10));
             }
         }
-        try (LocalCluster restarted = LocalCluster.builder().members(1).customize(config -> config.getMapConfig("ledger")
+        try (LocalCluster restarted = LocalCluster.builder().members(1).customize(config -> LatticeMapStores.configureMember(config).getMapConfig("ledger")
                 .setMapStoreConfig(LatticeMapStores.mapStoreConfig("ledger", settings,
                         StoreEnvironment.builder(direct).spoolDirectory(spool).build()))).start()) {
             restarted.member(0).getMap("ledger"); // creates the map's store, which replays the spool; nothing is written

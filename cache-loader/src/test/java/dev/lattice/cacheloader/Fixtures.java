@@ -63,7 +63,7 @@ final class Fixtures {
     static LocalCluster cluster(int members, String map, MapStoreSettings settings, DataSource dataSource,
                                 MeterRegistry registry, Consumer<Config> extra) {
         return LocalCluster.builder().members(members).customize(config -> {
-            config.getMapConfig(map).setBackupCount(members > 1 ? 1 : 0)
+            LatticeMapStores.configureMember(config).getMapConfig(map).setBackupCount(members > 1 ? 1 : 0)
                     .setMapStoreConfig(LatticeMapStores.mapStoreConfig(map, settings, dataSource, registry));
             extra.accept(config);
         }).start();

@@ -70,7 +70,7 @@ class QuorumLoadTest extends DatabaseBackedTest {
         config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig("majority", true, MINIMUM)
                 .setProtectOn(SplitBrainProtectionOn.WRITE));
         StoreEnvironment environment = StoreEnvironment.builder(pool).minimumClusterSize(MINIMUM).build();
-        config.getMapConfig("items").setBackupCount(1).setSplitBrainProtectionName("majority")
+        LatticeMapStores.configureMember(config).getMapConfig("items").setBackupCount(1).setSplitBrainProtectionName("majority")
                 .setMapStoreConfig(LatticeMapStores.mapStoreConfig("items", settings, environment));
     }
 }

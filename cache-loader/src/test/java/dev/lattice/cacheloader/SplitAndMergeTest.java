@@ -42,7 +42,7 @@ class SplitAndMergeTest extends DatabaseBackedTest {
                 .table("notes").valueType(ValueType.TEXT).build();
         StoreEnvironment environment = StoreEnvironment.builder(pool).minimumClusterSize(2).build();
         try (LocalCluster cluster = LocalCluster.builder().members(3).customize(config -> {
-            config.getMapConfig("notes").setBackupCount(1)
+            LatticeMapStores.configureMember(config).getMapConfig("notes").setBackupCount(1)
                     .setMapStoreConfig(LatticeMapStores.mapStoreConfig("notes", settings, environment));
         }).start()) {
             HazelcastInstance lone = cluster.member(0);

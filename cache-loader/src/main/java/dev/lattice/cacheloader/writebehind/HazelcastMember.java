@@ -17,6 +17,7 @@ import com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntry;
 import com.hazelcast.map.impl.recordstore.RecordStore;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.NodeEngineImpl;
+import com.hazelcast.spi.properties.ClusterProperty;
 import dev.lattice.cacheloader.jdbc.MapTable;
 import dev.lattice.cacheloader.jdbc.Ownership;
 import java.lang.invoke.MethodHandle;
@@ -55,6 +56,9 @@ final class HazelcastMember implements Ownership {
                     + " was built for (5.7.0): " + e);
         }
     }
+
+    /** The shortest backup-drop delay accepted, longer than any outage a queue is meant to outlast (Lattice sets a year). */
+    private static final long MIN_BACKUP_DROP_DELAY_SECONDS = 30L * 24 * 3600;
 
     private final HazelcastInstance instance;
     private final NodeEngine nodeEngine;
@@ -107,6 +111,21 @@ final class HazelcastMember implements Ownership {
     @Override
     public boolean owns(int partitionId) {
         return partitions().getPartition(partitionId).isLocal();
+    }
+
+    /**
+     * Fails unless Hazelcast's worker is kept from dropping backup copies on its own timer
+     * ({@code LatticeMapStores.configureMember}): its pass on a newly created map would otherwise
+     * drop copies of writes the owner has not stored.
+     */
+    void requireBackupsKeptUntilStored() {
+        long seconds = nodeEngine.getProperties().getSeconds(ClusterProperty.MAP_REPLICA_SCHEDULED_TASK_DELAY_SECONDS);
+        if (seconds < MIN_BACKUP_DROP_DELAY_SECONDS) {
+            throw new IllegalStateException("write-behind map '" + mapName + "': member property "
+                    + ClusterProperty.MAP_REPLICA_SCHEDULED_TASK_DELAY_SECONDS.getName() + " is " + seconds
+                    + " s, so Hazelcast's worker would drop backup copies of writes not yet stored; call"
+                    + " LatticeMapStores.configureMember(config) before starting the member");
+        }
     }
 
     /** Whether this member holds a backup replica (not the owner's) of the partition. */

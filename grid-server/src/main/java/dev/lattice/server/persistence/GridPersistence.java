@@ -48,6 +48,7 @@ public final class GridPersistence implements AutoCloseable {
 
     /** Puts a map store on every map of {@code config} that has a {@code store}. */
     public void apply(Config config) {
+        LatticeMapStores.configureMember(config);
         settings.backedMaps().forEach((name, map) -> {
             MapStoreSettings store = map.store();
             config.getMapConfig(name).setMapStoreConfig(LatticeMapStores.mapStoreConfig(name, store, environment()));

@@ -118,7 +118,7 @@ class EmbeddedDatabaseTest {
     }
 
     private static LocalCluster notesCluster(HikariDataSource pool) {
-        return LocalCluster.builder().members(1).customize(config -> config.getMapConfig("notes")
+        return LocalCluster.builder().members(1).customize(config -> LatticeMapStores.configureMember(config).getMapConfig("notes")
                 .setMapStoreConfig(LatticeMapStores.mapStoreConfig("notes", SETTINGS, pool, new SimpleMeterRegistry()))).start();
     }
 }
