@@ -104,6 +104,30 @@ final class FaultDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes to {@code table} stall until the returned lock is closed: connections, reads and every
+     * other table still work, as in a database that holds a long lock or cannot write to its disk.
+     * The nodes' write-behind queues then grow, as they do in an outage, while a node can still start.
+     */
+    AutoCloseable stallWrites(String table) throws SQLException {
+        Connection admin = database.connect();
+        try {
+            admin.setAutoCommit(false);
+            try (Statement s = admin.createStatement()) {
+                // The table name is the test's own constant, never input.
+                s.execute("LOCK TABLE " + table + " IN EXCLUSIVE MODE");
+            }
+        } catch (SQLException | RuntimeException e) {
+            admin.close();
+            throw e;
+        }
+        return () -> {
+            try (admin) {
+                admin.commit();
+            }
+        };
+    }
+
     /** Key to value of every row of {@code table} (id, value text columns), read directly, not through the proxy. */
     Map<String, String> rows(String table) throws SQLException {
         Map<String, String> rows = new HashMap<>();
