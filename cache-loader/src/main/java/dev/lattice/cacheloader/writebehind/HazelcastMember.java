@@ -128,6 +128,18 @@ final class HazelcastMember implements Ownership {
         }
     }
 
+    /** This member's replica index of the partition (0 the owner), or -1 if it holds none; for debug logs. */
+    private int replicaIndex(int partitionId) {
+        IPartition partition = partitions().getPartition(partitionId);
+        Address self = nodeEngine.getThisAddress();
+        for (int i = 0; i <= IPartition.MAX_BACKUP_COUNT; i++) {
+            if (self.equals(partition.getReplicaAddress(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Whether this member holds a backup replica (not the owner's) of the partition. */
     boolean backs(int partitionId) {
         IPartition partition = partitions().getPartition(partitionId);
@@ -225,7 +237,7 @@ final class HazelcastMember implements Ownership {
             byPartition.computeIfAbsent(partitions().getPartitionId(data), p -> new HashSet<>()).add(data);
         });
         Set<Object> latest = new HashSet<>();
-        int[] held = {0};
+        List<String> held = new ArrayList<>();
         byPartition.forEach((partition, wanted) -> {
             WriteBehindStore store = store(partition);
             if (store == null) {
@@ -242,12 +254,16 @@ final class HazelcastMember implements Ownership {
                 DelayedEntry entry = newest.get(data);
                 if (entry != null ? sameValue(entry.getValue(), value) : value != null && holds(records, data, value)) {
                     latest.add(key);
-                    held[0] += entry == null ? 1 : 0;
+                    if (entry == null && held.size() < 50) {
+                        held.add(MapTable.describeKey(key) + "@p" + partition + (owns(partition) ? " owned" : " not owned")
+                                + ", replica " + replicaIndex(partition));
+                    }
                 }
             }
         });
-        if (held[0] > 0) {
-            log.debug("map '{}': {} handed-over write(s) no longer queued but held in memory: written again", mapName, held[0]);
+        if (!held.isEmpty()) {
+            log.debug("map '{}': {} handed-over write(s) no longer queued but held in memory: written again: {}", mapName,
+                    held.size(), held);
         }
         return latest;
     }
