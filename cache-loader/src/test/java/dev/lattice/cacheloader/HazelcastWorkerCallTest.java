@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +29,21 @@ import org.junit.jupiter.api.Test;
  */
 class HazelcastWorkerCallTest extends DatabaseBackedTest {
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private LocalCluster cluster;
+    private HazelcastInstance member;
+    private IMap<String, String> ledger;
+
+    @BeforeEach
+    void startMember() {
+        cluster = Fixtures.cluster(1, "ledger", settings(), pool, new SimpleMeterRegistry(), c -> { });
+        member = cluster.member(0);
+        ledger = member.getMap("ledger");
+    }
+
+    @AfterEach
+    void stopMember() {
+        cluster.close();
+    }
 
     private static MapStoreSettings settings() {
         return MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofMinutes(10))
@@ -36,54 +52,42 @@ class HazelcastWorkerCallTest extends DatabaseBackedTest {
 
     @Test
     void aStaleSnapshot_isNotWritten_andCountsAsDone() {
-        try (LocalCluster cluster = Fixtures.cluster(1, "ledger", settings(), pool, registry, c -> { })) {
-            HazelcastInstance member = cluster.member(0);
-            IMap<String, String> ledger = member.getMap("ledger");
-            ledger.set("k", "s1");
-            ledger.set("k", "s2");
+        ledger.set("k", "s1");
+        ledger.set("k", "s2");
 
-            Map<Object, Object> snapshot = new HashMap<>(Map.of("k", "s1"));
-            store(member).storeAll(snapshot);
+        Map<Object, Object> snapshot = new HashMap<>(Map.of("k", "s1"));
+        store(member).storeAll(snapshot);
 
-            assertThat(snapshot).as("nothing left for Hazelcast to retry").isEmpty();
-            assertThat(Fixtures.rows(pool, "ledger")).as("the older value never reaches the table").doesNotContainKey("k");
-            assertThat(ledger.get("k")).isEqualTo("s2");
-        }
+        assertThat(snapshot).as("nothing left for Hazelcast to retry").isEmpty();
+        assertThat(Fixtures.rows(pool, "ledger")).as("the older value never reaches the table").doesNotContainKey("k");
+        assertThat(ledger.get("k")).isEqualTo("s2");
     }
 
     @Test
     void theLatestQueuedWrite_isWritten() {
-        try (LocalCluster cluster = Fixtures.cluster(1, "ledger", settings(), pool, registry, c -> { })) {
-            HazelcastInstance member = cluster.member(0);
-            IMap<String, String> ledger = member.getMap("ledger");
-            ledger.set("a", "s1");
-            ledger.set("b", "s1");
-            ledger.set("b", "s2");
+        ledger.set("a", "s1");
+        ledger.set("b", "s1");
+        ledger.set("b", "s2");
 
-            Map<Object, Object> snapshot = new HashMap<>(Map.of("a", "s1", "b", "s1"));
-            store(member).storeAll(snapshot);
+        Map<Object, Object> snapshot = new HashMap<>(Map.of("a", "s1", "b", "s1"));
+        store(member).storeAll(snapshot);
 
-            assertThat(Fixtures.rows(pool, "ledger")).containsEntry("a", "s1").doesNotContainKey("b");
-            assertThat(snapshot).isEmpty();
-        }
+        assertThat(Fixtures.rows(pool, "ledger")).containsEntry("a", "s1").doesNotContainKey("b");
+        assertThat(snapshot).isEmpty();
     }
 
     @Test
     void aStaleDelete_isNotWritten() {
-        try (LocalCluster cluster = Fixtures.cluster(1, "ledger", settings(), pool, registry, c -> { })) {
-            HazelcastInstance member = cluster.member(0);
-            IMap<String, String> ledger = member.getMap("ledger");
-            ledger.set("k", "s1");
-            store(member).storeAll(new HashMap<>(Map.of("k", "s1")));
-            ledger.delete("k");
-            ledger.set("k", "s3");
+        ledger.set("k", "s1");
+        store(member).storeAll(new HashMap<>(Map.of("k", "s1")));
+        ledger.delete("k");
+        ledger.set("k", "s3");
 
-            List<Object> staleDelete = new ArrayList<>(List.of("k"));
-            store(member).deleteAll(staleDelete);
+        List<Object> staleDelete = new ArrayList<>(List.of("k"));
+        store(member).deleteAll(staleDelete);
 
-            assertThat(staleDelete).isEmpty();
-            assertThat(Fixtures.rows(pool, "ledger")).as("the row the delete was older than").containsEntry("k", "s1");
-        }
+        assertThat(staleDelete).isEmpty();
+        assertThat(Fixtures.rows(pool, "ledger")).as("the row the delete was older than").containsEntry("k", "s1");
     }
 
     /**
@@ -93,34 +97,26 @@ class HazelcastWorkerCallTest extends DatabaseBackedTest {
      */
     @Test
     void aWriteNoLongerQueued_isWritten_whileTheMapStillHoldsItsValue() {
-        try (LocalCluster cluster = Fixtures.cluster(1, "ledger", settings(), pool, registry, c -> { })) {
-            HazelcastInstance member = cluster.member(0);
-            IMap<String, String> ledger = member.getMap("ledger");
-            ledger.set("k", "s1");
-            ledger.set("other", "s1");
-            dropQueuedWrites(member, "k");
+        ledger.set("k", "s1");
+        ledger.set("other", "s1");
+        dropQueuedWrites(member, "k");
 
-            Map<Object, Object> handedOver = new HashMap<>(Map.of("k", "s1"));
-            store(member).storeAll(handedOver);
+        Map<Object, Object> handedOver = new HashMap<>(Map.of("k", "s1"));
+        store(member).storeAll(handedOver);
 
-            assertThat(Fixtures.rows(pool, "ledger")).containsEntry("k", "s1");
-            assertThat(handedOver).isEmpty();
-        }
+        assertThat(Fixtures.rows(pool, "ledger")).containsEntry("k", "s1");
+        assertThat(handedOver).isEmpty();
     }
 
     @Test
     void aWriteNoLongerQueued_isNotWritten_whenTheMapHoldsAnotherValue() {
-        try (LocalCluster cluster = Fixtures.cluster(1, "ledger", settings(), pool, registry, c -> { })) {
-            HazelcastInstance member = cluster.member(0);
-            IMap<String, String> ledger = member.getMap("ledger");
-            ledger.set("k", "s1");
-            ledger.set("k", "s2");
-            dropQueuedWrites(member, "k");
+        ledger.set("k", "s1");
+        ledger.set("k", "s2");
+        dropQueuedWrites(member, "k");
 
-            store(member).storeAll(new HashMap<>(Map.of("k", "s1")));
+        store(member).storeAll(new HashMap<>(Map.of("k", "s1")));
 
-            assertThat(Fixtures.rows(pool, "ledger")).as("s1 is older than what the map holds").doesNotContainKey("k");
-        }
+        assertThat(Fixtures.rows(pool, "ledger")).as("s1 is older than what the map holds").doesNotContainKey("k");
     }
 
     /** Empties the write-behind queue of the key's partition, as the lost writes' queues were found. */
