@@ -8,6 +8,7 @@ import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.StoreWrites.Unwritten;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.jdbc.DeadLetters;
+import dev.lattice.cacheloader.jdbc.FailureClassifier;
 import dev.lattice.cacheloader.jdbc.Fence;
 import dev.lattice.cacheloader.jdbc.JdbcMapLoader;
 import dev.lattice.cacheloader.jdbc.MapTable;
@@ -205,8 +206,9 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         int asked = values.size();
         boolean ran = writeBehind.writeLatestOnly(values, latest -> {
             if (log.isDebugEnabled()) {
-                log.debug("map '{}': {} {} entr(ies) from outside the drainer (thread {}); {} still the latest queued write; "
-                        + "not latest: {}", table.mapName(), what, asked, Thread.currentThread().getName(), latest.size(),
+                log.debug("map '{}': {} {} entr(ies) from outside the drainer (thread {}); {} still the latest queued write"
+                        + " ({} of them already in the table); not latest: {}", table.mapName(), what, asked,
+                        Thread.currentThread().getName(), latest.size(), alreadyStored(values, latest),
                         writeBehind.explain(values, values.keySet().stream().filter(k -> !latest.contains(k)).limit(50)
                                 .collect(Collectors.toSet())));
             }
@@ -226,6 +228,20 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         }
         if (failure[0] != null) {
             throw failure[0];
+        }
+    }
+
+    /**
+     * For the debug line only: how many of {@code keys} the table already holds with the value
+     * handed over, which tells a harmless repeat (the drainer stored it meanwhile) from a write that
+     * would have been lost. A read failure says so instead of failing the store.
+     */
+    private String alreadyStored(Map<Object, Object> values, Collection<Object> keys) {
+        try {
+            Map<Object, Object> rows = loader.loadAll(List.copyOf(keys));
+            return String.valueOf(keys.stream().filter(k -> values.get(k) != null && values.get(k).equals(rows.get(k))).count());
+        } catch (RuntimeException e) {
+            return "unknown: " + FailureClassifier.describeSafely(e);
         }
     }
 
