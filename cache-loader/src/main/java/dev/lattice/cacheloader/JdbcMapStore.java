@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -206,9 +207,10 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         int asked = values.size();
         boolean ran = writeBehind.writeLatestOnly(values, latest -> {
             if (log.isDebugEnabled()) {
+                Set<Object> gone = writeBehind.notQueued(latest);
                 log.debug("map '{}': {} {} entr(ies) from outside the drainer (thread {}); {} still the latest queued write"
-                        + " ({} of them already in the table); not latest: {}", table.mapName(), what, asked,
-                        Thread.currentThread().getName(), latest.size(), alreadyStored(values, latest),
+                        + " ({} no longer queued, {} of those already in the table); not latest: {}", table.mapName(), what,
+                        asked, Thread.currentThread().getName(), latest.size(), gone.size(), alreadyStored(values, gone),
                         writeBehind.explain(values, values.keySet().stream().filter(k -> !latest.contains(k)).limit(50)
                                 .collect(Collectors.toSet())));
             }

@@ -238,6 +238,7 @@ final class HazelcastMember implements Ownership {
         });
         Set<Object> latest = new HashSet<>();
         List<String> held = new ArrayList<>();
+        int[] heldCount = {0};
         byPartition.forEach((partition, wanted) -> {
             WriteBehindStore store = store(partition);
             if (store == null) {
@@ -254,6 +255,7 @@ final class HazelcastMember implements Ownership {
                 DelayedEntry entry = newest.get(data);
                 if (entry != null ? sameValue(entry.getValue(), value) : value != null && holds(records, data, value)) {
                     latest.add(key);
+                    heldCount[0] += entry == null ? 1 : 0;
                     if (entry == null && held.size() < 50) {
                         held.add(MapTable.describeKey(key) + "@p" + partition + (owns(partition) ? " owned" : " not owned")
                                 + ", replica " + replicaIndex(partition));
@@ -261,9 +263,9 @@ final class HazelcastMember implements Ownership {
                 }
             }
         });
-        if (!held.isEmpty()) {
+        if (heldCount[0] > 0) {
             log.debug("map '{}': {} handed-over write(s) no longer queued but held in memory: written again: {}", mapName,
-                    held.size(), held);
+                    heldCount[0], held);
         }
         return latest;
     }
@@ -301,6 +303,21 @@ final class HazelcastMember implements Ownership {
             out.add(MapTable.describeKey(key) + "@p" + partition + (owns(partition) ? " owned" : " not owned")
                     + " queued=" + found.stream().map(e -> e.getSequence() + (sameValue(e.getValue(), value) ? ":this" : ":other")).toList()
                     + " in-memory=" + (record == null ? "none" : sameValue(record.getValue(), value) ? "this" : "other"));
+        }
+        return out;
+    }
+
+    /** The keys of {@code keys} with no write queued on this member (debug logging only). */
+    Set<Object> notQueued(Set<Object> keys) {
+        var serialization = nodeEngine.getSerializationService();
+        Set<Object> out = new HashSet<>();
+        for (Object key : keys) {
+            Data data = serialization.toData(key);
+            WriteBehindStore store = store(partitions().getPartitionId(data));
+            if (store == null || !queue(store).contains(com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntries
+                    .newNullEntry(data))) {
+                out.add(key);
+            }
         }
         return out;
     }

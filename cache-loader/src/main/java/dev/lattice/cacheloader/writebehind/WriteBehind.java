@@ -47,6 +47,11 @@ public final class WriteBehind implements AutoCloseable {
         return member.explain(writes, keys);
     }
 
+    /** For debugging: the keys of {@code keys} with no write queued on this member. */
+    public Set<Object> notQueued(Set<Object> keys) {
+        return member.notQueued(keys);
+    }
+
     /** What the member {@code instance} believes about partition ownership, for fenced writes. */
     public static Ownership ownership(HazelcastInstance instance, String mapName) {
         return HazelcastMember.of(instance, mapName);
