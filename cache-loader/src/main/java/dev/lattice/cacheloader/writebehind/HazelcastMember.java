@@ -206,12 +206,17 @@ final class HazelcastMember implements Ownership {
 
     /** Whether the key has a write the store has not finished: queued, or being retried after a failure. */
     static boolean pending(WriteBehindStore store, Data key) {
-        if (store.getWriteBehindQueue().contains(com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntries.newNullEntry(key))) {
+        if (queued(store, key)) {
             return true;
         }
         @SuppressWarnings("unchecked")
         Map<Data, DelayedEntry> staging = (Map<Data, DelayedEntry>) STAGING_AREA.get(store);
         return staging.containsKey(key);
+    }
+
+    /** Whether the store's queue holds a write of the key (the queue matches entries by key). */
+    private static boolean queued(WriteBehindStore store, Data key) {
+        return store.getWriteBehindQueue().contains(com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntries.newNullEntry(key));
     }
 
     /** Forgets a stored entry in the store's read-your-writes area (Hazelcast does this after its own stores). */
@@ -257,8 +262,8 @@ final class HazelcastMember implements Ownership {
                     latest.add(key);
                     heldCount[0] += entry == null ? 1 : 0;
                     if (entry == null && held.size() < 50) {
-                        held.add(MapTable.describeKey(key) + "@p" + partition + (owns(partition) ? " owned" : " not owned")
-                                + ", replica " + replicaIndex(partition));
+                        // Replica 0 is the owner; -1 means this member holds no replica of the partition.
+                        held.add(MapTable.describeKey(key) + "@p" + partition + " replica " + replicaIndex(partition));
                     }
                 }
             }
@@ -314,8 +319,7 @@ final class HazelcastMember implements Ownership {
         for (Object key : keys) {
             Data data = serialization.toData(key);
             WriteBehindStore store = store(partitions().getPartitionId(data));
-            if (store == null || !queue(store).contains(com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntries
-                    .newNullEntry(data))) {
+            if (store == null || !queued(store, data)) {
                 out.add(key);
             }
         }
