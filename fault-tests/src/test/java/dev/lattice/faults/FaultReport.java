@@ -16,16 +16,16 @@ import org.slf4j.LoggerFactory;
 final class FaultReport {
 
     private static final Logger log = LoggerFactory.getLogger(FaultReport.class);
-    private static final String HEADER = "| scenario | seed | acknowledged writes | failed calls | longest call | lost | stale | recovery |\n"
-            + "|---|---|---|---|---|---|---|---|\n";
+    private static final String HEADER = "| scenario | seed | acknowledged writes | failed calls | longest call | lost | stale | stale put answers | recovery |\n"
+            + "|---|---|---|---|---|---|---|---|---|\n";
 
     private FaultReport() {
     }
 
     static void record(String scenario, long seed, Ledger ledger, Ledger.Check check, long recoveryMillis) {
-        String line = String.format("| %s | %d | %d | %d | %.1f s | %d | %d | %.1f s |%n", scenario, seed, ledger.writes(),
+        String line = String.format("| %s | %d | %d | %d | %.1f s | %d | %d | %d | %.1f s |%n", scenario, seed, ledger.writes(),
                 ledger.failedCalls(), ledger.maxCallMillis() / 1000.0, check.lost(), check.stale() + check.ahead(),
-                recoveryMillis / 1000.0);
+                ledger.staleReads(), recoveryMillis / 1000.0);
         log.info("fault report: {}", line.trim());
         Path report = Path.of(System.getProperty("faults.report", "target/fault-report.md"));
         try {

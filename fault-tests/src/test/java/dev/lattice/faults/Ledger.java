@@ -17,6 +17,12 @@ import java.util.concurrent.locks.LockSupport;
  * Values are {@code t<thread>-s<sequence>}; a call that fails is repeated with the same value until
  * it is acknowledged (or the writers stop, and then the key is marked uncertain: either value may
  * be the right one), so the ledger never guesses.
+ *
+ * <p>Half the writes (seeded) are {@code put}s, which answer the key's previous value: that must be
+ * the key's last acknowledged value (or, when the call is a repeat of one that failed, possibly the
+ * value being written). Anything else means the grid answered from a copy without the last
+ * acknowledged write, a loss the table check alone would miss once a later write overwrote the key.
+ * A {@code put} of a key not in memory also reads the table first, a path {@code set} never takes.
  */
 final class Ledger {
 
@@ -30,6 +36,9 @@ final class Ledger {
     /** Failed calls per exception type and message, to tell a client-side stall from a member's refusal. */
     private final Map<String, LongAdder> failureCauses = new ConcurrentHashMap<>();
     private final AtomicLong maxCallNanos = new AtomicLong();
+    /** Puts that answered a previous value other than the key's last acknowledged one. */
+    private final AtomicLong staleReads = new AtomicLong();
+    private final List<String> staleReadExamples = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
 
@@ -51,10 +60,17 @@ final class Ledger {
         while (!stopping) {
             String key = "k" + (thread + threadCount * random.nextInt(owned));
             String value = "t" + thread + "-s" + ++sequence;
+            Long previous = acknowledged.get(key);
+            String expectedOld = previous == null ? null : "t" + thread + "-s" + previous;
+            boolean put = random.nextBoolean();
             long started = System.nanoTime();
-            while (true) {
+            for (boolean repeat = false; ; repeat = true) {
                 try {
-                    map.set(key, value);
+                    if (put) {
+                        checkPrevious(key, map.put(key, value), expectedOld, repeat ? value : expectedOld);
+                    } else {
+                        map.set(key, value);
+                    }
                     break;
                 } catch (RuntimeException e) {
                     failedCalls.incrementAndGet();
@@ -70,6 +86,27 @@ final class Ledger {
             acknowledged.put(key, sequence);
             acknowledgedAt.put(key, System.currentTimeMillis());
             writes.incrementAndGet();
+        }
+    }
+
+    private void checkPrevious(String key, String old, String expected, String alsoFine) {
+        if (!java.util.Objects.equals(old, expected) && !java.util.Objects.equals(old, alsoFine)) {
+            staleReads.incrementAndGet();
+            if (staleReadExamples.size() < 10) {
+                staleReadExamples.add(key + ": put answered " + old + ", last acknowledged " + expected);
+            }
+        }
+    }
+
+    /** Puts that answered a previous value other than the key's last acknowledged one. */
+    long staleReads() {
+        return staleReads.get();
+    }
+
+    /** Up to ten of those, described. */
+    List<String> staleReadExamples() {
+        synchronized (staleReadExamples) {
+            return List.copyOf(staleReadExamples);
         }
     }
 

@@ -162,6 +162,8 @@ final class Scenario implements AutoCloseable {
         assertThat(ledger.writes()).as("the scenario wrote something").isPositive();
         assertThat(check.examples()).as(name + ": acknowledged writes lost or stale (lost %d, stale %d, ahead %d)",
                 check.lost(), check.stale(), check.ahead()).isEmpty();
+        assertThat(ledger.staleReadExamples()).as(name + ": puts that answered an older value than the last acknowledged"
+                + " one (%d)", ledger.staleReads()).isEmpty();
         return check;
     }
 
