@@ -2,9 +2,12 @@ package dev.lattice.faults;
 
 import com.hazelcast.map.IMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,17 +21,23 @@ import java.util.concurrent.locks.LockSupport;
  * it is acknowledged (or the writers stop, and then the key is marked uncertain: either value may
  * be the right one), so the ledger never guesses.
  *
- * <p>Half the writes (seeded) are {@code put}s, which answer the key's previous value: that must be
- * the key's last acknowledged value (or, when the call is a repeat of one that failed, possibly the
- * value being written). Anything else means the grid answered from a copy without the last
- * acknowledged write, a loss the table check alone would miss once a later write overwrote the key.
- * A {@code put} of a key not in memory also reads the table first, a path {@code set} never takes.
+ * <p>The writes (seeded) are half {@code put}s, four in ten {@code set}s and one in ten
+ * {@code delete}s of a key written before. A {@code put} answers the key's previous value: that must
+ * be the key's last acknowledged value, or nothing after an acknowledged delete (or, when the call is
+ * a repeat of one that failed, possibly the value being written). Anything else means the grid
+ * answered from a copy without the last acknowledged write, a loss the table check alone would miss
+ * once a later write overwrote the key. A {@code put} of a key not in memory also reads the table
+ * first, a path {@code set} never takes, and after a delete that read must not find the deleted row.
+ * A key whose last acknowledged write is a delete must end without a row.
  */
 final class Ledger {
 
     /** The last acknowledged sequence per key, and keys whose last write may or may not have landed. */
     private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
     private final Map<String, Long> uncertain = new ConcurrentHashMap<>();
+    /** Keys whose last acknowledged write is a delete, and keys whose last, uncertain, write is one. */
+    private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+    private final Set<String> uncertainDeletes = ConcurrentHashMap.newKeySet();
     /** When each key's last write was acknowledged (wall clock, to compare with the write audit). */
     private final Map<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
     private final AtomicLong writes = new AtomicLong();
@@ -38,7 +47,7 @@ final class Ledger {
     private final AtomicLong maxCallNanos = new AtomicLong();
     /** Puts that answered a previous value other than the key's last acknowledged one. */
     private final AtomicLong staleReads = new AtomicLong();
-    private final List<String> staleReadExamples = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> staleReadExamples = Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
 
@@ -61,12 +70,16 @@ final class Ledger {
             String key = "k" + (thread + threadCount * random.nextInt(owned));
             String value = "t" + thread + "-s" + ++sequence;
             Long previous = acknowledged.get(key);
-            String expectedOld = previous == null ? null : "t" + thread + "-s" + previous;
-            boolean put = random.nextBoolean();
+            String expectedOld = previous == null || deleted.contains(key) ? null : "t" + thread + "-s" + previous;
+            int op = random.nextInt(10);
+            boolean delete = op == 0 && expectedOld != null;
+            boolean put = !delete && op < 6;
             long started = System.nanoTime();
             for (boolean repeat = false; ; repeat = true) {
                 try {
-                    if (put) {
+                    if (delete) {
+                        map.delete(key);
+                    } else if (put) {
                         checkPrevious(key, map.put(key, value), expectedOld, repeat ? value : expectedOld);
                     } else {
                         map.set(key, value);
@@ -76,7 +89,11 @@ final class Ledger {
                     failedCalls.incrementAndGet();
                     failureCauses.computeIfAbsent(cause(e), c -> new LongAdder()).increment();
                     if (stopping) {
-                        uncertain.put(key, sequence);
+                        if (delete) {
+                            uncertainDeletes.add(key);
+                        } else {
+                            uncertain.put(key, sequence);
+                        }
                         return;
                     }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
@@ -84,13 +101,18 @@ final class Ledger {
             }
             maxCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
             acknowledged.put(key, sequence);
+            if (delete) {
+                deleted.add(key);
+            } else {
+                deleted.remove(key);
+            }
             acknowledgedAt.put(key, System.currentTimeMillis());
             writes.incrementAndGet();
         }
     }
 
     private void checkPrevious(String key, String old, String expected, String alsoFine) {
-        if (!java.util.Objects.equals(old, expected) && !java.util.Objects.equals(old, alsoFine)) {
+        if (!Objects.equals(old, expected) && !Objects.equals(old, alsoFine)) {
             staleReads.incrementAndGet();
             if (staleReadExamples.size() < 10) {
                 staleReadExamples.add(key + ": put answered " + old + ", last acknowledged " + expected);
@@ -171,8 +193,9 @@ final class Ledger {
     }
 
     /**
-     * Compares the table with the ledger: a key missing is lost, a key with an older value is stale,
-     * a key with a value that was never acknowledged (and is not an uncertain retry) is ahead.
+     * Compares the table with the ledger: a key missing is lost, a key with an older value (or any
+     * row, when its last acknowledged write is a delete) is stale, a key with a value that was never
+     * acknowledged (and is not an uncertain retry) is ahead.
      */
     Check check(Map<String, String> rows) {
         int lost = 0;
@@ -185,12 +208,23 @@ final class Ledger {
             long expected = entry.getValue();
             Long maybe = uncertain.get(key);
             String row = rows.get(key);
+            if (deleted.contains(key)) {
+                // Deleted for good, unless a later write's fate is unknown and the row is that write.
+                if (row != null && (maybe == null || seq(row) != maybe)) {
+                    stale++;
+                    example(examples, keys, key, key + ": deleted (s" + expected + "), table has s" + seq(row));
+                }
+                continue;
+            }
+            if (row == null && uncertainDeletes.contains(key)) {
+                continue;
+            }
             if (row == null) {
                 lost++;
                 example(examples, keys, key, key + ": acknowledged s" + expected + ", not in the table");
                 continue;
             }
-            long actual = Long.parseLong(row.substring(row.indexOf("-s") + 2));
+            long actual = seq(row);
             if (actual < expected) {
                 stale++;
                 example(examples, keys, key, key + ": acknowledged s" + expected + ", table has s" + actual);
@@ -200,6 +234,10 @@ final class Ledger {
             }
         }
         return new Check(lost, stale, ahead, examples, keys);
+    }
+
+    private static long seq(String value) {
+        return Long.parseLong(value.substring(value.indexOf("-s") + 2));
     }
 
     /** When the key's last acknowledged write was acknowledged, in epoch milliseconds, or null. */
