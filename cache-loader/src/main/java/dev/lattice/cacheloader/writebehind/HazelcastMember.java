@@ -2,6 +2,7 @@ package dev.lattice.cacheloader.writebehind;
 
 import com.hazelcast.cluster.Address;
 import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceImpl;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
@@ -291,16 +292,20 @@ final class HazelcastMember implements Ownership {
 
     /**
      * Whether a delete that is no longer queued is still the latest write of its key: the member
-     * holds no entry for the key, and the map never evicts. Hazelcast's worker takes its writes off
-     * the queue before it hands them over, so a delete it hands over is never found queued; counting
-     * it as done lost acknowledged deletes when partitions moved to a joining member
-     * (DeleteDuringMigrationTest). On a map that evicts, an entry written after the delete, stored
-     * and then evicted would look the same, and writing the delete again would remove that newer
-     * row: there the delete still counts as done.
+     * holds no entry for the key, and the map neither evicts nor expires entries. Hazelcast's worker
+     * takes its writes off the queue before it hands them over, so a delete it hands over is never
+     * found queued; counting it as done lost acknowledged deletes when partitions moved to a joining
+     * member (DeleteDuringMigrationTest). On a map that evicts or expires, an entry written after the
+     * delete, stored and then evicted would look the same, and writing the delete again would remove
+     * that newer row: there the delete still counts as done.
      */
     private boolean holdsNoEntry(RecordStore<?> records, Data key) {
-        return records != null && records.getRecord(key) == null
-                && nodeEngine.getConfig().findMapConfig(mapName).getEvictionConfig().getEvictionPolicy() == EvictionPolicy.NONE;
+        if (records == null || records.getRecord(key) != null) {
+            return false;
+        }
+        MapConfig config = nodeEngine.getConfig().findMapConfig(mapName);
+        return config.getEvictionConfig().getEvictionPolicy() == EvictionPolicy.NONE
+                && config.getTimeToLiveSeconds() == 0 && config.getMaxIdleSeconds() == 0;
     }
 
     /**
