@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Test;
  * Acknowledged deletes on a write-behind map while members restart one by one, as in a rolling
  * restart: every key whose last acknowledged write is a delete must end without a row.
  *
- * <p>A joining member's map runs one pass of Hazelcast's own write-behind worker, which takes the
- * writes queued before the map existed off the queue and then hands them to the store. The store
- * writes only what is still the latest write of its key, and a delete that was no longer queued
- * counted as done: 10-14 acknowledged deletes per run kept their row (3 of 3 runs before the fix;
- * the fault suite's rolling restart lost 4 the same way).
+ * <p>A joining member's map runs one pass of Hazelcast's own write-behind worker, which hands the
+ * writes queued before the map existed to the store. The store writes only what is still the latest
+ * queued write of its key; these deletes were no longer queued by then, yet not stored, and a delete
+ * not queued counted as done: 10-14 acknowledged deletes per run kept their row (4 of 4 runs before
+ * the fix; the fault suite's rolling restart lost 4 the same way).
  */
 class DeleteDuringMigrationTest extends DatabaseBackedTest {
 

@@ -292,10 +292,10 @@ final class HazelcastMember implements Ownership {
 
     /**
      * Whether a delete that is no longer queued is still the latest write of its key: the member
-     * holds no entry for the key, and the map neither evicts nor expires entries. Hazelcast's worker
-     * takes its writes off the queue before it hands them over, so a delete it hands over is never
-     * found queued; counting it as done lost acknowledged deletes when partitions moved to a joining
-     * member (DeleteDuringMigrationTest). On a map that evicts or expires, an entry written after the
+     * holds no entry for the key, and the map neither evicts nor expires entries. Deletes handed over
+     * by a joining member's pass of Hazelcast's worker were found no longer queued and yet not stored
+     * (what took them off the queue is the same unknown as for the handed-over writes above), and
+     * counting them as done lost them (DeleteDuringMigrationTest). On a map that evicts or expires, an entry written after the
      * delete, stored and then evicted would look the same, and writing the delete again would remove
      * that newer row: there the delete still counts as done.
      */
