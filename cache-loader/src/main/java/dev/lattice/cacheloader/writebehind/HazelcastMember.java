@@ -295,9 +295,9 @@ final class HazelcastMember implements Ownership {
      * holds no entry for the key, and the map neither evicts nor expires entries. Deletes handed over
      * by a joining member's pass of Hazelcast's worker were found no longer queued and yet not stored
      * (what took them off the queue is the same unknown as for the handed-over writes above), and
-     * counting them as done lost them (DeleteDuringMigrationTest). On a map that evicts or expires, an entry written after the
-     * delete, stored and then evicted would look the same, and writing the delete again would remove
-     * that newer row: there the delete still counts as done.
+     * counting them as done lost them (DeleteDuringMigrationTest). On a map that evicts or expires,
+     * an entry written after the delete, stored and then evicted would look the same, and writing the
+     * delete again would remove that newer row: there the delete still counts as done.
      */
     private boolean holdsNoEntry(RecordStore<?> records, Data key) {
         if (records == null || records.getRecord(key) != null) {
