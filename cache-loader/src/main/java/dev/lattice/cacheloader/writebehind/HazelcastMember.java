@@ -15,6 +15,7 @@ import com.hazelcast.map.impl.MapServiceContext;
 import com.hazelcast.map.impl.mapstore.MapStoreContext;
 import com.hazelcast.map.impl.mapstore.writebehind.WriteBehindQueue;
 import com.hazelcast.map.impl.mapstore.writebehind.WriteBehindStore;
+import com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntries;
 import com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntry;
 import com.hazelcast.map.impl.recordstore.RecordStore;
 import com.hazelcast.spi.impl.NodeEngine;
@@ -65,11 +66,16 @@ final class HazelcastMember implements Ownership {
     private final HazelcastInstance instance;
     private final NodeEngine nodeEngine;
     private final String mapName;
+    /** The map neither evicts nor expires entries: an entry it lacks was removed by a write. Map configs are static. */
+    private final boolean keepsEntries;
 
     private HazelcastMember(HazelcastInstance instance, NodeEngine nodeEngine, String mapName) {
         this.instance = instance;
         this.nodeEngine = nodeEngine;
         this.mapName = mapName;
+        MapConfig config = nodeEngine.getConfig().findMapConfig(mapName);
+        this.keepsEntries = config.getEvictionConfig().getEvictionPolicy() == EvictionPolicy.NONE
+                && config.getTimeToLiveSeconds() == 0 && config.getMaxIdleSeconds() == 0;
     }
 
     /** The member behind {@code instance}, which must be a member, not a client. */
@@ -218,7 +224,7 @@ final class HazelcastMember implements Ownership {
 
     /** Whether the store's queue holds a write of the key (the queue matches entries by key). */
     private static boolean queued(WriteBehindStore store, Data key) {
-        return store.getWriteBehindQueue().contains(com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntries.newNullEntry(key));
+        return store.getWriteBehindQueue().contains(DelayedEntries.newNullEntry(key));
     }
 
     /** Forgets a stored entry in the store's read-your-writes area (Hazelcast does this after its own stores). */
@@ -272,7 +278,8 @@ final class HazelcastMember implements Ownership {
             }
         });
         if (heldCount[0] > 0) {
-            log.debug("map '{}': {} handed-over write(s) no longer queued but held in memory: written again: {}", mapName,
+            log.debug("map '{}': {} handed-over write(s) no longer queued but still the key's state in memory (deletes: no entry):"
+                    + " written again: {}", mapName,
                     heldCount[0], held);
         }
         return latest;
@@ -300,12 +307,7 @@ final class HazelcastMember implements Ownership {
      * delete again would remove that newer row: there the delete still counts as done.
      */
     private boolean holdsNoEntry(RecordStore<?> records, Data key) {
-        if (records == null || records.getRecord(key) != null) {
-            return false;
-        }
-        MapConfig config = nodeEngine.getConfig().findMapConfig(mapName);
-        return config.getEvictionConfig().getEvictionPolicy() == EvictionPolicy.NONE
-                && config.getTimeToLiveSeconds() == 0 && config.getMaxIdleSeconds() == 0;
+        return keepsEntries && records != null && records.getRecord(key) == null;
     }
 
     /**
