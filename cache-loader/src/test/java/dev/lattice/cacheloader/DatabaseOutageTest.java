@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.config.ValueType;
+import dev.lattice.cacheloader.jdbc.StoreFailedException;
 import dev.lattice.cacheloader.metrics.MapStoreMetrics;
 import dev.lattice.testsupport.LocalCluster;
 import dev.lattice.testsupport.PostgresFixture;
@@ -85,9 +86,13 @@ class DatabaseOutageTest {
             });
             assertThat(Fixtures.rows(direct, "ledger")).as("nothing reaches the table during the cut").hasSizeLessThan(3000);
             assertThat(counter(MapStoreMetrics.DEAD_LETTERS, "map", "ledger")).as("an outage never dead-letters").isZero();
+            // A put answers the old value, so for a key not in memory it reads the table first: it fails like a read.
+            assertThatThrownBy(() -> ledger.put("not-in-memory", "x")).as("put of a key not in memory during the cut")
+                    .isInstanceOf(StoreFailedException.class);
 
             proxy.restore();
             await().atMost(90, SECONDS).untilAsserted(() -> assertThat(Fixtures.rows(direct, "ledger")).isEqualTo(acknowledged));
+            assertThat(ledger.get("not-in-memory")).as("the failed put left nothing").isNull();
             await().atMost(10, SECONDS).untilAsserted(() -> assertThat(
                     registry.get(MapStoreMetrics.BACKLOG).tag("map", "ledger").gauge().value()).isZero());
             assertThat(Fixtures.count(direct, "SELECT count(*) FROM lattice_dead_letter")).isZero();
