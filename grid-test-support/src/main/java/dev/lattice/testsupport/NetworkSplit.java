@@ -1,0 +1,71 @@
+package dev.lattice.testsupport;
+
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.instance.impl.Node;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A split of real members in one JVM, as after missed heartbeats: each side removes the other and
+ * both keep the cluster's id, so Hazelcast's split-brain handling later merges them. Then the merge
+ * itself, in a chosen direction: what Hazelcast does to the side it merges (reset and join again,
+ * then send its entries through the merge policy).
+ */
+public final class NetworkSplit {
+
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+
+    private NetworkSplit() {
+    }
+
+    /**
+     * Every member of each side suspects every member of the other, closing their connections. The
+     * side without the master goes first, so that its members agree on a new master among themselves
+     * before the master's member list update would tell them about each other's removal. Returns
+     * once each side sees only itself and the bigger side has every partition backed up.
+     */
+    public static void split(List<HazelcastInstance> withMaster, List<HazelcastInstance> other) {
+        for (HazelcastInstance b : other) {
+            withMaster.forEach(a -> suspect(b, a));
+        }
+        for (HazelcastInstance a : withMaster) {
+            other.forEach(b -> suspect(a, b));
+        }
+        List<HazelcastInstance> bigger = withMaster.size() >= other.size() ? withMaster : other;
+        await("the sides of the split").atMost(WITHIN).until(() ->
+                withMaster.stream().allMatch(m -> m.getCluster().getMembers().size() == withMaster.size())
+                        && other.stream().allMatch(m -> m.getCluster().getMembers().size() == other.size())
+                        && bigger.get(0).getPartitionService().isClusterSafe());
+    }
+
+    /**
+     * Merges each of {@code merging} into {@code target}'s cluster, one at a time, and returns once
+     * every member sees {@code expectedSize} members and no partition lacks its backups.
+     */
+    public static void merge(List<HazelcastInstance> merging, HazelcastInstance target, int expectedSize) {
+        for (HazelcastInstance member : merging) {
+            node(member).getClusterService().merge(node(target).getThisAddress());
+        }
+        await("the merged cluster").atMost(WITHIN).until(() ->
+                target.getCluster().getMembers().size() == expectedSize
+                        && merging.stream().allMatch(m -> m.getCluster().getMembers().size() == expectedSize)
+                        && target.getPartitionService().isClusterSafe());
+    }
+
+    /** {@code by} suspects {@code suspected} as it sees it (a member's own local-member object can not be suspected). */
+    private static void suspect(HazelcastInstance by, HazelcastInstance suspected) {
+        Member seen = node(by).getClusterService().getMember(suspected.getCluster().getLocalMember().getAddress());
+        if (seen != null) {
+            node(by).getClusterService().suspectMember(seen, "test: network split", true);
+        }
+    }
+
+    /** The member's node, for the cluster service's split and merge calls. */
+    public static Node node(HazelcastInstance member) {
+        return ((HazelcastInstanceProxy) member).getOriginal().node;
+    }
+}
