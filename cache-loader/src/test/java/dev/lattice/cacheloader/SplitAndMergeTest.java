@@ -4,15 +4,13 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.instance.impl.HazelcastInstanceProxy;
-import com.hazelcast.instance.impl.Node;
 import com.hazelcast.map.IMap;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.config.ValueType;
 import dev.lattice.testsupport.LocalCluster;
+import dev.lattice.testsupport.NetworkSplit;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -52,53 +50,16 @@ class SplitAndMergeTest extends DatabaseBackedTest {
             write(lone.getMap("notes"), expected, 0, 200, "before");
             await().atMost(30, SECONDS).untilAsserted(() -> assertThat(Fixtures.rows(pool, "notes")).isEqualTo(expected));
 
-            split(List.of(lone), List.of(b, c));
+            NetworkSplit.split(List.of(lone), List.of(b, c));
             write(b.getMap("notes"), expected, 0, 100, "during");
             await().atMost(30, SECONDS).untilAsserted(() -> assertThat(Fixtures.rows(pool, "notes")).isEqualTo(expected));
 
-            for (HazelcastInstance merging : List.of(b, c)) {
-                node(merging).getClusterService().merge(node(lone).getThisAddress());
-                await().atMost(60, SECONDS).until(() -> merging.getCluster().getMembers().size() > 1
-                        && lone.getCluster().getMembers().size() == merging.getCluster().getMembers().size()
-                        && lone.getPartitionService().isClusterSafe());
-            }
+            NetworkSplit.merge(List.of(b, c), lone, 3);
             assertThat(lone.getCluster().getMembers()).hasSize(3);
 
             write(lone.getMap("notes"), expected, 0, 200, "after");
             await().atMost(60, SECONDS).untilAsserted(() -> assertThat(Fixtures.rows(pool, "notes")).isEqualTo(expected));
         }
-    }
-
-    /**
-     * Every member of each side suspects every member of the other, closing their connections. The
-     * side without the master goes first, so that its members agree on a new master among
-     * themselves before the master's member list update would tell them about each other's removal.
-     */
-    private static void split(List<HazelcastInstance> withMaster, List<HazelcastInstance> other) {
-        List<HazelcastInstance> one = withMaster;
-        for (HazelcastInstance b : other) {
-            one.forEach(a -> suspect(b, a));
-        }
-        for (HazelcastInstance a : one) {
-            other.forEach(b -> suspect(a, b));
-        }
-        await().atMost(60, SECONDS).untilAsserted(() -> {
-            assertThat(one).as("members each of one side sees").allMatch(m -> m.getCluster().getMembers().size() == one.size());
-            assertThat(other).as("members each of the other side sees").allMatch(m -> m.getCluster().getMembers().size() == other.size());
-            assertThat(other.get(0).getPartitionService().isClusterSafe()).as("the bigger side is safe").isTrue();
-        });
-    }
-
-    /** {@code by} suspects {@code suspected} as it sees it (a member's own local-member object can not be suspected). */
-    private static void suspect(HazelcastInstance by, HazelcastInstance suspected) {
-        Member seen = node(by).getClusterService().getMember(suspected.getCluster().getLocalMember().getAddress());
-        if (seen != null) {
-            node(by).getClusterService().suspectMember(seen, "test: network split", true);
-        }
-    }
-
-    private static Node node(HazelcastInstance member) {
-        return ((HazelcastInstanceProxy) member).getOriginal().node;
     }
 
     private static void write(IMap<String, String> notes, Map<String, String> expected, int from, int to, String value) {

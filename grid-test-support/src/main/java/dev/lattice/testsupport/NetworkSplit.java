@@ -7,6 +7,8 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.instance.impl.Node;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -25,21 +27,36 @@ public final class NetworkSplit {
     /**
      * Every member of each side suspects every member of the other, closing their connections. The
      * side without the master goes first, so that its members agree on a new master among themselves
-     * before the master's member list update would tell them about each other's removal. Returns
-     * once each side sees only itself and the bigger side has every partition backed up.
+     * before the master's member list update would tell them about each other's removal; within it,
+     * the member that will claim mastership (the oldest, first in {@code other}) goes last, or its
+     * claim reaches members that still see the old master and they refuse it. Returns once each side
+     * sees only itself and the bigger side has every partition backed up.
+     *
+     * @param other the other side's members, oldest first (the order they joined in)
      */
     public static void split(List<HazelcastInstance> withMaster, List<HazelcastInstance> other) {
-        for (HazelcastInstance b : other) {
+        List<HazelcastInstance> youngestFirst = new ArrayList<>(other);
+        Collections.reverse(youngestFirst);
+        for (HazelcastInstance b : youngestFirst) {
             withMaster.forEach(a -> suspect(b, a));
         }
         for (HazelcastInstance a : withMaster) {
             other.forEach(b -> suspect(a, b));
         }
         List<HazelcastInstance> bigger = withMaster.size() >= other.size() ? withMaster : other;
-        await("the sides of the split").atMost(WITHIN).until(() ->
-                withMaster.stream().allMatch(m -> m.getCluster().getMembers().size() == withMaster.size())
-                        && other.stream().allMatch(m -> m.getCluster().getMembers().size() == other.size())
-                        && bigger.get(0).getPartitionService().isClusterSafe());
+        String split = state(withMaster, withMaster.size(), other, other.size(), true);
+        // On a timeout Awaitility names the last state seen: the member counts each member sees.
+        await("the sides of the split").atMost(WITHIN)
+                .until(() -> state(withMaster, -1, other, -1, bigger.get(0).getPartitionService().isClusterSafe()), split::equals);
+    }
+
+    /** The member count each member of each side sees ({@code -1}), or the given ones, and whether the bigger side is safe. */
+    private static String state(List<HazelcastInstance> one, int oneSize, List<HazelcastInstance> other, int otherSize, boolean safe) {
+        return sizes(one, oneSize) + " | " + sizes(other, otherSize) + ", bigger side safe: " + safe;
+    }
+
+    private static List<Integer> sizes(List<HazelcastInstance> side, int size) {
+        return side.stream().map(m -> size >= 0 ? size : m.getCluster().getMembers().size()).toList();
     }
 
     /**

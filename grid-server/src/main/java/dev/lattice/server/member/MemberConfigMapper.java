@@ -3,15 +3,20 @@ package dev.lattice.server.member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.KubernetesConfig;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.spi.properties.ClusterProperty;
 import com.hazelcast.spi.properties.HazelcastProperty;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import dev.lattice.server.config.GridSettings;
 import dev.lattice.server.config.HazelcastFile;
 import dev.lattice.server.config.MapSettings;
+import dev.lattice.server.merge.LostPartitions;
+import dev.lattice.server.merge.MajorityMergePolicy;
 import java.util.ArrayList;
 
 /**
@@ -45,6 +50,7 @@ public final class MemberConfigMapper {
         applyShutdown(config);
         applyInvalidation(config);
         applyMaps(config);
+        applyMergePolicy(config);
         applySplitBrainProtection(config);
         return config;
     }
@@ -154,6 +160,27 @@ public final class MemberConfigMapper {
     }
 
     /**
+     * Merges keep the bigger side's deletions ({@link MajorityMergePolicy}) on every map that would
+     * otherwise use Hazelcast's put-if-absent default; a policy the config file names is kept. The
+     * marks of lost partitions it reads are kept as many times as the most-backed map's entries, and
+     * the merging side's marks (its own losses) are discarded.
+     */
+    private static void applyMergePolicy(Config config) {
+        config.getMapConfig("default");
+        int mostBackups = 1;
+        for (MapConfig map : config.getMapConfigs().values()) {
+            MergePolicyConfig merge = map.getMergePolicyConfig();
+            if (MergePolicyConfig.DEFAULT_MERGE_POLICY.equals(merge.getPolicy())) {
+                merge.setPolicy(MajorityMergePolicy.class.getName());
+            }
+            mostBackups = Math.max(mostBackups, map.getTotalBackupCount());
+        }
+        config.addMapConfig(new MapConfig(LostPartitions.MAP).setBackupCount(Math.min(mostBackups, MapConfig.MAX_BACKUP_COUNT))
+                .setMergePolicyConfig(new MergePolicyConfig(DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE)));
+        config.addListenerConfig(new ListenerConfig(new LostPartitions()));
+    }
+
+    /**
      * Below the minimum cluster size a member refuses writes (reads still work): a member cut off
      * from the majority must not take writes the majority never sees. Applied to every map config,
      * including the default that unnamed maps inherit.
@@ -166,7 +193,10 @@ public final class MemberConfigMapper {
         config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(SPLIT_BRAIN_PROTECTION, true, minimum)
                 .setProtectOn(SplitBrainProtectionOn.WRITE));
         config.getMapConfig("default");
-        config.getMapConfigs().values().forEach(map -> map.setSplitBrainProtectionName(SPLIT_BRAIN_PROTECTION));
+        // Not on the lost-partition marks: a side below the minimum records its losses too, so that
+        // if the other side is ever merged into it, its lost partitions still take the other's entries.
+        config.getMapConfigs().values().stream().filter(map -> !LostPartitions.MAP.equals(map.getName()))
+                .forEach(map -> map.setSplitBrainProtectionName(SPLIT_BRAIN_PROTECTION));
     }
 
     private static void set(Config config, HazelcastProperty property, Object value) {

@@ -7,11 +7,14 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import dev.lattice.server.config.DiscoveryMode;
 import dev.lattice.server.config.GridSettingsMapper;
 import dev.lattice.server.config.InvalidSettingsException;
 import dev.lattice.server.config.LatticeProperties;
 import dev.lattice.server.config.MapProperties;
+import dev.lattice.server.merge.LostPartitions;
+import dev.lattice.server.merge.MajorityMergePolicy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,29 @@ class MemberConfigMapperTests {
         assertThat(config.getMapConfig("orders").getBackupCount()).isEqualTo(1);
         // ...and a key nobody typed keeps the file's value.
         assertThat(config.getMapConfig("orders").isReadBackupData()).isTrue();
+    }
+
+    @Test
+    void merges_keepTheBiggerSidesDeletions_onEveryMapWhoseFileNamesNoPolicy() {
+        LatticeProperties properties = new LatticeProperties();
+        properties.setConfigFile(new ClassPathResource("hazelcast/legacy.yaml"));
+        properties.getMaps().put("sessions", new MapProperties());
+        properties.getSplitBrainProtection().setMinimumClusterSize(2);
+
+        Config config = map(properties);
+
+        for (String name : List.of("default", "sessions", "orders", "legacy", "any-other")) {
+            assertThat(config.getMapConfig(name).getMergePolicyConfig().getPolicy()).as(name).isEqualTo(MajorityMergePolicy.class.getName());
+        }
+        assertThat(config.getMapConfig("audit").getMergePolicyConfig().getPolicy()).isEqualTo("LatestUpdateMergePolicy");
+        // The policy's marks: as many copies as the most-backed map (the file's legacy map), and the
+        // merging side's own marks discarded.
+        MapConfig marks = config.getMapConfigs().get(LostPartitions.MAP);
+        assertThat(marks.getBackupCount()).isEqualTo(3);
+        assertThat(marks.getMergePolicyConfig().getPolicy()).isEqualTo(DiscardMergePolicy.class.getName());
+        assertThat(marks.getSplitBrainProtectionName()).as("a side below the minimum cluster size marks its losses too").isNull();
+        assertThat(config.getMapConfig("orders").getSplitBrainProtectionName()).isEqualTo(MemberConfigMapper.SPLIT_BRAIN_PROTECTION);
+        assertThat(config.getListenerConfigs()).anyMatch(listener -> listener.getImplementation() instanceof LostPartitions);
     }
 
     @Test
