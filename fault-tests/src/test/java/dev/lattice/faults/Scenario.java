@@ -115,14 +115,8 @@ final class Scenario implements AutoCloseable {
     }
 
     void startLoad() {
-        ledger.start(map(), WRITERS, KEYS, seed, true);
+        ledger.start(map(), WRITERS, KEYS, seed);
         mark("load started");
-    }
-
-    /** The same load with no deletes (for a scenario whose deletes are a known, documented failure). */
-    void startLoadWithoutDeletes() {
-        ledger.start(map(), WRITERS, KEYS, seed, false);
-        mark("load started, no deletes");
     }
 
     void stopLoad() {
