@@ -50,9 +50,14 @@ final class Ledger {
     private final List<String> staleReadExamples = Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
+    private volatile boolean deletes;
 
-    /** Starts {@code threads} writers over {@code keys} keys, as fast as the grid acknowledges. */
-    void start(IMap<String, String> map, int threadCount, int keys, long seed) {
+    /**
+     * Starts {@code threads} writers over {@code keys} keys, as fast as the grid acknowledges; without
+     * {@code deletes} the writes that would have been deletes are puts.
+     */
+    void start(IMap<String, String> map, int threadCount, int keys, long seed, boolean deletes) {
+        this.deletes = deletes;
         for (int t = 0; t < threadCount; t++) {
             int thread = t;
             Random random = new Random(seed * 1_000 + t);
@@ -72,7 +77,7 @@ final class Ledger {
             Long previous = acknowledged.get(key);
             String expectedOld = previous == null || deleted.contains(key) ? null : "t" + thread + "-s" + previous;
             int op = random.nextInt(10);
-            boolean delete = op == 0 && expectedOld != null;
+            boolean delete = deletes && op == 0 && expectedOld != null;
             boolean put = !delete && op < 6;
             long started = System.nanoTime();
             for (boolean repeat = false; ; repeat = true) {

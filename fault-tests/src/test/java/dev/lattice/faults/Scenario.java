@@ -115,8 +115,14 @@ final class Scenario implements AutoCloseable {
     }
 
     void startLoad() {
-        ledger.start(map(), WRITERS, KEYS, seed);
+        ledger.start(map(), WRITERS, KEYS, seed, true);
         mark("load started");
+    }
+
+    /** The same load with no deletes (for a scenario whose deletes are a known, documented failure). */
+    void startLoadWithoutDeletes() {
+        ledger.start(map(), WRITERS, KEYS, seed, false);
+        mark("load started, no deletes");
     }
 
     void stopLoad() {

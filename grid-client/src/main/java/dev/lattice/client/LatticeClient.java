@@ -64,9 +64,11 @@ public final class LatticeClient implements AutoCloseable {
     private final CachingProvider cachingProvider;
     private final CacheManager cacheManager;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MinorityViewGuard minorityViewGuard;
 
     LatticeClient(HazelcastInstance client, Map<String, NearCacheOptions> nearCaches) {
         this.client = client;
+        this.minorityViewGuard = MinorityViewGuard.install(client);
         this.nearCaches = Map.copyOf(nearCaches);
         // An own provider instance, not Caching's shared one: the shared provider keeps one manager
         // per URI and class loader, which would tie every client in this JVM to the first. The
@@ -84,6 +86,15 @@ public final class LatticeClient implements AutoCloseable {
     /** The distributed map {@code name}, through this client's near cache if one is configured for it. */
     public <K, V> IMap<K, V> map(String name) {
         return client.getMap(name);
+    }
+
+    /**
+     * How many times this client left a member cut off from the majority: its cluster view had
+     * fewer members than the grid's minimum cluster size, so it reconnected through its configured
+     * addresses (see the README's data-safety section on network partitions).
+     */
+    public int minorityViewReconnects() {
+        return minorityViewGuard.reconnects();
     }
 
     /** A JCache manager bound to this client; closed with the client. */

@@ -57,7 +57,11 @@ public final class LatticeClientBuilder {
     LatticeClientBuilder() {
     }
 
-    /** Member addresses as {@code host:port} ({@code [ipv6]:port}); the client finds the rest of the cluster itself. */
+    /**
+     * Member addresses as {@code host:port} ({@code [ipv6]:port}); the client finds the rest of the
+     * cluster itself. When it leaves a member cut off from the majority it reconnects through these
+     * only: list every node, or a name that resolves to all of them.
+     */
     public LatticeClientBuilder addresses(Collection<String> addresses) {
         Objects.requireNonNull(addresses, "addresses");
         if (addresses.isEmpty()) {

@@ -25,7 +25,11 @@ public class LatticeClientProperties {
     /** Whether to start a Lattice client. Default: true. */
     private boolean enabled = true;
 
-    /** Member addresses as host:port ([ipv6]:port). Default: 127.0.0.1:5701. */
+    /**
+     * Member addresses as host:port ([ipv6]:port); list every node, or a name resolving to all: a
+     * client leaving a member cut off from the majority reconnects through these. Default:
+     * 127.0.0.1:5701.
+     */
     private @Nullable List<String> addresses;
 
     /** The cluster to join; must match the members' cluster name. Default: lattice (a grid node's default). */

@@ -29,6 +29,9 @@ public final class MemberConfigMapper {
     /** Name of the split-brain protection rule Lattice puts on every map. */
     public static final String SPLIT_BRAIN_PROTECTION = "lattice-minimum-cluster-size";
 
+    /** The member attribute that tells clients the minimum cluster size (absent when there is none). */
+    public static final String MINIMUM_CLUSTER_SIZE_ATTRIBUTE = "lattice.minimum-cluster-size";
+
     private final GridSettings settings;
 
     private MemberConfigMapper(GridSettings settings) {
@@ -192,6 +195,9 @@ public final class MemberConfigMapper {
         }
         config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(SPLIT_BRAIN_PROTECTION, true, minimum)
                 .setProtectOn(SplitBrainProtectionOn.WRITE));
+        // Lattice clients read it: a client whose cluster view is smaller listens to a cut-off member
+        // and reconnects elsewhere (grid-client's MinorityViewGuard).
+        config.getMemberAttributeConfig().setAttribute(MINIMUM_CLUSTER_SIZE_ATTRIBUTE, String.valueOf(minimum));
         config.getMapConfig("default");
         // Not on the lost-partition marks: a side below the minimum records its losses too, so that
         // if the other side is ever merged into it, its lost partitions still take the other's entries.

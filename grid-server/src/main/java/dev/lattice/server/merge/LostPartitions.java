@@ -1,5 +1,6 @@
 package dev.lattice.server.merge;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
@@ -9,6 +10,7 @@ import com.hazelcast.map.impl.recordstore.RecordStore;
 import com.hazelcast.partition.PartitionLostEvent;
 import com.hazelcast.partition.PartitionLostListener;
 import com.hazelcast.spi.impl.NodeEngine;
+import dev.lattice.server.member.MemberConfigMapper;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
@@ -55,9 +57,18 @@ public final class LostPartitions implements PartitionLostListener, HazelcastIns
             return;
         }
         int partitionId = event.getPartitionId();
-        if (member.getCluster().getLocalMember().getAddress().equals(event.getEventSource())) {
-            log.warn("Partition {} lost every copy on this side (replicas up to {}); when the sides of a split merge,"
-                    + " the other side's entries for it are kept", partitionId, event.getLostBackupCount());
+        Member local = member.getCluster().getLocalMember();
+        if (local.getAddress().equals(event.getEventSource())) {
+            // Expected on a side below the minimum cluster size (it refuses writes); data lost where it serves them.
+            String minimum = local.getAttribute(MemberConfigMapper.MINIMUM_CLUSTER_SIZE_ATTRIBUTE);
+            boolean serving = minimum == null || member.getCluster().getMembers().size() >= Integer.parseInt(minimum);
+            String message = "Partition {} lost every copy on this side (replicas up to {}); when the sides of a split merge,"
+                    + " the other side's entries for it are kept";
+            if (serving) {
+                log.warn(message, partitionId, event.getLostBackupCount());
+            } else {
+                log.info(message, partitionId, event.getLostBackupCount());
+            }
         }
         member.<String, Long>getMap(MAP).setAsync(keyFor(member, partitionId), System.currentTimeMillis())
                 .whenComplete((ignored, failure) -> {

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,11 +33,17 @@ class ClusterResilienceTests {
 
     /** Lattice's member config for a test slot: defaults, except the test's ports and cluster name. */
     static Config latticeMember(MemberSlot slot) {
+        return latticeMember(slot, properties -> { });
+    }
+
+    /** The same, with {@code customizer} applied to the properties first. */
+    static Config latticeMember(MemberSlot slot, Consumer<LatticeProperties> customizer) {
         LatticeProperties properties = new LatticeProperties();
         properties.setClusterName(slot.clusterName());
         properties.getNetwork().setPort(slot.port());
         properties.getNetwork().setPortAutoIncrement(false);
         properties.getDiscovery().setMembers(slot.memberAddresses());
+        customizer.accept(properties);
         return MemberConfigMapper.map(GridSettingsMapper.map(properties));
     }
 
