@@ -168,7 +168,7 @@ public final class MemberConfigMapper {
      * marks of lost partitions it reads are kept as many times as the most-backed map's entries, and
      * the merging side's marks (its own losses) are discarded.
      */
-    private static void applyMergePolicy(Config config) {
+    private void applyMergePolicy(Config config) {
         config.getMapConfig("default");
         int mostBackups = 1;
         for (MapConfig map : config.getMapConfigs().values()) {
@@ -180,7 +180,7 @@ public final class MemberConfigMapper {
         }
         config.addMapConfig(new MapConfig(LostPartitions.MAP).setBackupCount(Math.min(mostBackups, MapConfig.MAX_BACKUP_COUNT))
                 .setMergePolicyConfig(new MergePolicyConfig(DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE)));
-        config.addListenerConfig(new ListenerConfig(new LostPartitions()));
+        config.addListenerConfig(new ListenerConfig(new LostPartitions(settings.minimumClusterSize())));
     }
 
     /**

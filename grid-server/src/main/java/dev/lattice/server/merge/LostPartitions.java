@@ -1,6 +1,5 @@
 package dev.lattice.server.merge;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
@@ -10,7 +9,6 @@ import com.hazelcast.map.impl.recordstore.RecordStore;
 import com.hazelcast.partition.PartitionLostEvent;
 import com.hazelcast.partition.PartitionLostListener;
 import com.hazelcast.spi.impl.NodeEngine;
-import dev.lattice.server.member.MemberConfigMapper;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
@@ -35,7 +33,13 @@ public final class LostPartitions implements PartitionLostListener, HazelcastIns
     /** A key per partition that lands in it, by partition count. */
     private static final ConcurrentMap<Integer, String[]> KEYS = new ConcurrentHashMap<>();
 
+    private final int minimumClusterSize;
     private volatile @Nullable HazelcastInstance instance;
+
+    /** {@code minimumClusterSize}: the split-brain protection's, 1 when there is none. */
+    public LostPartitions(int minimumClusterSize) {
+        this.minimumClusterSize = minimumClusterSize;
+    }
 
     @Override
     public void setHazelcastInstance(HazelcastInstance instance) {
@@ -57,11 +61,9 @@ public final class LostPartitions implements PartitionLostListener, HazelcastIns
             return;
         }
         int partitionId = event.getPartitionId();
-        Member local = member.getCluster().getLocalMember();
-        if (local.getAddress().equals(event.getEventSource())) {
+        if (member.getCluster().getLocalMember().getAddress().equals(event.getEventSource())) {
             // Expected on a side below the minimum cluster size (it refuses writes); data lost where it serves them.
-            String minimum = local.getAttribute(MemberConfigMapper.MINIMUM_CLUSTER_SIZE_ATTRIBUTE);
-            boolean serving = minimum == null || member.getCluster().getMembers().size() >= Integer.parseInt(minimum);
+            boolean serving = member.getCluster().getMembers().size() >= minimumClusterSize;
             String message = "Partition {} lost every copy on this side (replicas up to {}); when the sides of a split merge,"
                     + " the other side's entries for it are kept";
             if (serving) {
