@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * leaves that member on the smaller side, its view shrinks to that side, the client closes its
  * connections to everyone else, and every write goes to a member that refuses it (split-brain
  * protection) until the sides merge: 43-44 s in 2 of 9 runs of the fault suite's 2|1 partition,
- * both runs whose client had connected to the cut-off node first.
+ * in both of which the client had connected to the cut-off node first.
  *
  * <p>Grid nodes publish their minimum cluster size as the member attribute
  * {@value #MINIMUM_CLUSTER_SIZE}. When the view has fewer members, the guard closes the client's
