@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * in both of which the client had connected to the cut-off node first.
  *
  * <p>Grid nodes publish their minimum cluster size as the member attribute
- * {@value #MINIMUM_CLUSTER_SIZE}. When the view has fewer members, the guard closes the client's
+ * {@value #MINIMUM_CLUSTER_SIZE}. When the view shrinks below it, the guard closes the client's
  * connections and forgets its member list, so it reconnects through its configured addresses, in
  * random order, and takes the view of the member that answers first. A second later it looks again
  * (landing on the same member again may bring no membership event). After {@value #TRIES} tries in
@@ -60,25 +60,33 @@ final class MinorityViewGuard implements InitialMembershipListener {
         return reconnects.get();
     }
 
+    /**
+     * A first view below the minimum is not acted on: a node alone after a fresh start (the first
+     * pod of a new install) is all there is, and it still serves reads.
+     */
     @Override
     public void init(InitialMembershipEvent event) {
-        check(event.getMembers());
+        check(event.getMembers(), false);
     }
 
     @Override
     public void memberAdded(MembershipEvent event) {
-        check(event.getMembers());
+        check(event.getMembers(), false);
     }
 
+    /** The view shrank: below the minimum, the member it comes from has lost the others. */
     @Override
     public void memberRemoved(MembershipEvent event) {
-        check(event.getMembers());
+        check(event.getMembers(), true);
     }
 
-    private void check(Set<Member> members) {
+    private void check(Set<Member> members, boolean shrank) {
         int minimum = minimum(members);
         if (members.size() >= minimum) {
             tries.set(0);
+            return;
+        }
+        if (!shrank) {
             return;
         }
         // One reconnection at a time: a member that drops two others sends two removal events, each
@@ -110,7 +118,7 @@ final class MinorityViewGuard implements InitialMembershipListener {
     private void checkAgain() {
         reconnecting.set(false);
         if (client.getLifecycleService().isRunning()) {
-            check(client.getCluster().getMembers());
+            check(client.getCluster().getMembers(), true);
         }
     }
 
