@@ -29,7 +29,8 @@ public final class NetworkSplit {
      * side without the master goes first, so that its members agree on a new master among themselves
      * before the master's member list update would tell them about each other's removal; within it,
      * the member that will claim mastership (the oldest, first in {@code other}) goes last, or its
-     * claim reaches members that still see the old master and they refuse it. Returns once each side
+     * claim reaches members that still see the old master and they refuse it; and the master's side
+     * suspects the other only once that claim is done. Returns once each side
      * sees only itself and the bigger side has every partition backed up.
      *
      * @param other the other side's members, oldest first (the order they joined in)
@@ -37,9 +38,17 @@ public final class NetworkSplit {
     public static void split(List<HazelcastInstance> withMaster, List<HazelcastInstance> other) {
         List<HazelcastInstance> youngestFirst = new ArrayList<>(other);
         Collections.reverse(youngestFirst);
-        for (HazelcastInstance b : youngestFirst) {
-            withMaster.forEach(a -> suspect(b, a));
-        }
+        // The claim is made in the background. Until it is done, the master's next member list (once
+        // its side suspects the claimant) would still reach the others of this side, and they would
+        // then refuse the claim of a member no longer on it: each ended up alone. And a heartbeat from
+        // a member still listed lifts the suspicion (the connection is reopened): suspected again
+        // until this side has its own master.
+        await("the side without the master under its own master").atMost(WITHIN).until(() -> {
+            for (HazelcastInstance b : youngestFirst) {
+                withMaster.forEach(a -> suspect(b, a));
+            }
+            return sizes(other, -1);
+        }, sizes -> sizes.stream().allMatch(size -> size == other.size()));
         for (HazelcastInstance a : withMaster) {
             other.forEach(b -> suspect(a, b));
         }

@@ -16,6 +16,7 @@ import dev.lattice.server.config.GridSettings;
 import dev.lattice.server.config.HazelcastFile;
 import dev.lattice.server.config.MapSettings;
 import dev.lattice.server.merge.LostPartitions;
+import dev.lattice.server.merge.MergedPartitions;
 import dev.lattice.server.merge.MajorityMergePolicy;
 import java.util.ArrayList;
 
@@ -166,7 +167,8 @@ public final class MemberConfigMapper {
      * Merges keep the bigger side's deletions ({@link MajorityMergePolicy}) on every map that would
      * otherwise use Hazelcast's put-if-absent default; a policy the config file names is kept. The
      * marks of lost partitions it reads are kept as many times as the most-backed map's entries, and
-     * the merging side's marks (its own losses) are discarded.
+     * the merging side's marks (its own losses) are discarded; a mark is removed once the partition
+     * it marks has been merged.
      */
     private void applyMergePolicy(Config config) {
         config.getMapConfig("default");
@@ -181,6 +183,7 @@ public final class MemberConfigMapper {
         config.addMapConfig(new MapConfig(LostPartitions.MAP).setBackupCount(Math.min(mostBackups, MapConfig.MAX_BACKUP_COUNT))
                 .setMergePolicyConfig(new MergePolicyConfig(DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE)));
         config.addListenerConfig(new ListenerConfig(new LostPartitions(settings.minimumClusterSize())));
+        config.addListenerConfig(new ListenerConfig(new MergedPartitions()));
     }
 
     /**

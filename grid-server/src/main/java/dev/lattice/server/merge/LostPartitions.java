@@ -19,9 +19,8 @@ import org.slf4j.LoggerFactory;
  * Marks each partition whose data this member's cluster lost: every copy was on members that left
  * at once, as the other side of a network partition does. The mark is an entry of the map
  * {@value #MAP}, placed in the very partition it marks, so it moves with the partition to whichever
- * member owns it when the sides merge; {@link MajorityMergePolicy} reads it there. A mark is never
- * removed: a partition once lost keeps put-if-absent merging (the other side's entries are added)
- * at every later merge, which can bring back a deleted key but never drops a write.
+ * member owns it when the sides merge; {@link MajorityMergePolicy} reads it there. Once the member
+ * holding the partition's only copy has merged it, {@link MergedPartitions} removes the mark.
  */
 public final class LostPartitions implements PartitionLostListener, HazelcastInstanceAware {
 
@@ -102,7 +101,8 @@ public final class LostPartitions implements PartitionLostListener, HazelcastIns
         return fewest;
     }
 
-    private static String keyFor(HazelcastInstance member, int partitionId) {
+    /** The key of the mark of {@code partitionId}: one that lands in that partition. */
+    static String keyFor(HazelcastInstance member, int partitionId) {
         int count = member.getPartitionService().getPartitions().size();
         return KEYS.computeIfAbsent(count, ignored -> keysByPartition(member, count))[partitionId];
     }
