@@ -2,6 +2,7 @@ package dev.lattice.client.autoconfigure;
 
 import dev.lattice.client.LatticeClient;
 import dev.lattice.monitoring.client.ClientConnectionMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,7 +14,8 @@ import org.springframework.context.annotation.Bean;
  * The client's meters, when the application has a {@link MeterRegistry}: near-cache meters
  * ({@code lattice.client.near.cache.*}) for every map configured by exact name under
  * {@code lattice.client.near-cache}, and connection meters ({@code lattice.client.connection.state},
- * {@code lattice.client.disconnect.events}, {@code lattice.client.reconnect.events}). Operation
+ * {@code lattice.client.disconnect.events}, {@code lattice.client.reconnect.events},
+ * {@code lattice.client.minority.view.reconnect.events}). Operation
  * latency needs the application to wrap its maps with
  * {@link dev.lattice.monitoring.client.ClientOperationMetrics#timed}: a Hazelcast client has no
  * hook through which a starter could time every call.
@@ -39,5 +41,15 @@ public final class LatticeClientMetricsAutoConfiguration {
         ClientConnectionMetrics metrics = new ClientConnectionMetrics(latticeClient.hazelcast(), Tags.empty());
         metrics.bindTo(registry);
         return metrics;
+    }
+
+    /** A client that keeps landing on a cut-off member shows here; see the README on network partitions. */
+    @Bean
+    FunctionCounter latticeClientMinorityViewReconnects(LatticeClient latticeClient, MeterRegistry registry) {
+        return FunctionCounter.builder("lattice.client.minority.view.reconnect.events", latticeClient, LatticeClient::minorityViewReconnects)
+                .description("Times the client reconnected because its cluster view had fewer members than the grid's"
+                        + " minimum cluster size (it was listening to a member cut off from the majority)")
+                .baseUnit("events")
+                .register(registry);
     }
 }

@@ -175,6 +175,7 @@ class LatticeClientAutoConfigurationTest {
                     assertThat(registry.get("lattice.client.connection.state").gauge().value()).isEqualTo(1.0);
                     assertThat(registry.get("lattice.client.reconnect.events").functionCounter().count()).isZero();
                     assertThat(registry.get("lattice.client.disconnect.events").functionCounter().count()).isZero();
+                    assertThat(registry.get("lattice.client.minority.view.reconnect.events").functionCounter().count()).isZero();
                 });
     }
 
