@@ -34,6 +34,8 @@ public final class LostPartitions implements PartitionLostListener, HazelcastIns
 
     private final int minimumClusterSize;
     private volatile @Nullable HazelcastInstance instance;
+    /** {@link #markKeys(HazelcastInstance)}, read at the first loss: a split brings one event per partition lost. */
+    private volatile String @Nullable [] markKeys;
 
     /** {@code minimumClusterSize}: the split-brain protection's, 1 when there is none. */
     public LostPartitions(int minimumClusterSize) {
@@ -71,7 +73,12 @@ public final class LostPartitions implements PartitionLostListener, HazelcastIns
                 log.info(message, partitionId, event.getLostBackupCount());
             }
         }
-        member.<String, Long>getMap(MAP).setAsync(keyFor(member, partitionId), System.currentTimeMillis())
+        String[] keys = markKeys;
+        if (keys == null) {
+            keys = markKeys(member);
+            markKeys = keys;
+        }
+        member.<String, Long>getMap(MAP).setAsync(keys[partitionId], System.currentTimeMillis())
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         log.info("Partition {} lost, not marked: {}", partitionId, failure.toString());
@@ -101,10 +108,13 @@ public final class LostPartitions implements PartitionLostListener, HazelcastIns
         return fewest;
     }
 
-    /** The key of the mark of {@code partitionId}: one that lands in that partition. */
-    static String keyFor(HazelcastInstance member, int partitionId) {
+    /**
+     * The key of each partition's mark, by partition id: one that lands in that partition. Found
+     * once per partition count (Hazelcast builds its set of partitions to tell the count).
+     */
+    static String[] markKeys(HazelcastInstance member) {
         int count = member.getPartitionService().getPartitions().size();
-        return KEYS.computeIfAbsent(count, ignored -> keysByPartition(member, count))[partitionId];
+        return KEYS.computeIfAbsent(count, ignored -> keysByPartition(member, count));
     }
 
     /** Tries {@code partition-0}, {@code partition-1}, ... until every partition has a key landing in it. */

@@ -56,8 +56,9 @@ public final class MergedPartitions implements LifecycleListener, HazelcastInsta
             return;
         }
         var marks = member.<String, Long>getMap(LostPartitions.MAP);
+        String[] keys = LostPartitions.markKeys(member);
         for (int partitionId : partitions) {
-            marks.deleteAsync(LostPartitions.keyFor(member, partitionId)).whenComplete((ignored, failure) -> {
+            marks.deleteAsync(keys[partitionId]).whenComplete((ignored, failure) -> {
                 if (failure != null) {
                     // The mark stays: the partition keeps put-if-absent merging, which never drops a write.
                     log.info("Partition {} merged, its lost-partition mark (if any) not removed: {}", partitionId,
