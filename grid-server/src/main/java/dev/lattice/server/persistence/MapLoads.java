@@ -93,7 +93,11 @@ public final class MapLoads implements SmartLifecycle {
             long failuresBefore = loadFailures(name);
             try {
                 if (first) {
-                    // Creating the map starts Hazelcast's eager load and waits for it.
+                    awaitFirstLoad(name);
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                    // Creating the map starts Hazelcast's eager load (if not yet started) and waits for it.
                     member.getMap(name);
                 } else {
                     // Keys already in memory keep their (newer) values.
@@ -119,6 +123,20 @@ public final class MapLoads implements SmartLifecycle {
                 return;
             }
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    /**
+     * The first load, waited for with short pauses ({@link EagerLoadWait}); a failure here is left
+     * to the map's creation right after, which waits the same way and reports it as before.
+     */
+    private void awaitFirstLoad(String name) {
+        try {
+            EagerLoadWait.await(member, name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("Waiting for the eager load of map {} failed; creating the map waits again", name, e);
         }
     }
 
