@@ -1,6 +1,7 @@
 package dev.lattice.faults;
 
 import com.hazelcast.map.IMap;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,6 +49,8 @@ final class Ledger {
     /** Puts that answered a previous value other than the key's last acknowledged one. */
     private final AtomicLong staleReads = new AtomicLong();
     private final List<String> staleReadExamples = Collections.synchronizedList(new ArrayList<>());
+    /** The keys of those examples, for the scenario's diagnosis. */
+    private final Set<String> staleReadKeys = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
     private volatile boolean deletes;
@@ -120,7 +123,13 @@ final class Ledger {
         if (!Objects.equals(old, expected) && !Objects.equals(old, alsoFine)) {
             staleReads.incrementAndGet();
             if (staleReadExamples.size() < 10) {
-                staleReadExamples.add(key + ": put answered " + old + ", last acknowledged " + expected);
+                // Times in UTC, to find the put in the nodes' logs: when it was answered, and when the
+                // value it should have answered was acknowledged.
+                staleReadKeys.add(key);
+                Long acknowledgedMillis = acknowledgedAt.get(key);
+                staleReadExamples.add(key + ": put answered " + old + ", last acknowledged " + expected + " (answered at "
+                        + Instant.now() + ", last write acknowledged at "
+                        + (acknowledgedMillis == null ? "-" : Instant.ofEpochMilli(acknowledgedMillis)) + ")");
             }
         }
     }
@@ -128,6 +137,11 @@ final class Ledger {
     /** Puts that answered a previous value other than the key's last acknowledged one. */
     long staleReads() {
         return staleReads.get();
+    }
+
+    /** The keys of the described ones. */
+    Set<String> staleReadKeys() {
+        return Set.copyOf(staleReadKeys);
     }
 
     /** Up to ten of those, described. */
