@@ -69,10 +69,12 @@ public record GridSettings(String clusterName, @Nullable Resource configFile, in
     }
 
     /**
-     * Heartbeats and the silence after which a member is removed (whole seconds), and whether a
-     * member left behind by a long pause exits.
+     * Heartbeats and the silence after which a member is removed (whole seconds), whether a member
+     * left behind by a long pause exits, and how recent a member's last heartbeat must be for
+     * split-brain protection to count it ({@code lattice.split-brain-protection.heartbeat-tolerance}).
      */
-    public record FailureDetection(Duration heartbeatInterval, Duration maxNoHeartbeat, boolean exitWhenLeftBehind) {
+    public record FailureDetection(Duration heartbeatInterval, Duration maxNoHeartbeat, boolean exitWhenLeftBehind,
+                                   Duration heartbeatTolerance) {
     }
 
     /** Near-cache invalidation batching. */

@@ -7,6 +7,7 @@ import dev.lattice.cacheloader.config.DataSourceSettings;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +57,8 @@ public final class GridSettingsMapper {
                 // A majority of the expected members, so a minority side of a split refuses writes.
                 minimum != null ? minimum : properties.getInitialMinClusterSize() / 2 + 1,
                 network(properties.getNetwork()), discovery(properties.getDiscovery(), properties.getNetwork()),
-                failureDetection(properties.getFailureDetection()), properties.getShutdown().getTimeout(),
+                failureDetection(properties.getFailureDetection(), properties.getSplitBrainProtection().getHeartbeatTolerance()),
+                properties.getShutdown().getTimeout(),
                 invalidation(properties.getInvalidation()), datasource(properties.getDatasource()),
                 extensionsDir(properties.getExtensions()), new MapSettingsMapper(problems).map(properties.getMaps(), file),
                 allowedPackages(properties.getSerialization()), admin(properties.getAdmin()));
@@ -165,7 +167,7 @@ public final class GridSettingsMapper {
         return value.startsWith("127.") || value.equals("localhost") || value.equals("::1") || value.equals("0:0:0:0:0:0:0:1");
     }
 
-    private GridSettings.FailureDetection failureDetection(FailureDetectionProperties detection) {
+    private GridSettings.FailureDetection failureDetection(FailureDetectionProperties detection, Duration tolerance) {
         problems.wholeSeconds("lattice.failure-detection.heartbeat-interval", detection.getHeartbeatInterval(), 1);
         problems.wholeSeconds("lattice.failure-detection.max-no-heartbeat", detection.getMaxNoHeartbeat(), 1);
         if (detection.getHeartbeatInterval() != null && detection.getMaxNoHeartbeat() != null
@@ -174,8 +176,15 @@ public final class GridSettingsMapper {
                     "must be at least twice heartbeat-interval (" + Problems.display(detection.getHeartbeatInterval())
                             + "), or one lost heartbeat removes a healthy member");
         }
+        if (tolerance == null || detection.getHeartbeatInterval() != null && tolerance.compareTo(detection.getHeartbeatInterval()) <= 0
+                || detection.getMaxNoHeartbeat() != null && tolerance.compareTo(detection.getMaxNoHeartbeat()) >= 0) {
+            problems.reject("lattice.split-brain-protection.heartbeat-tolerance", tolerance,
+                    "must be longer than lattice.failure-detection.heartbeat-interval ("
+                            + Problems.display(detection.getHeartbeatInterval()) + ") and shorter than max-no-heartbeat ("
+                            + Problems.display(detection.getMaxNoHeartbeat()) + ")");
+        }
         return new GridSettings.FailureDetection(detection.getHeartbeatInterval(), detection.getMaxNoHeartbeat(),
-                detection.isExitWhenLeftBehind());
+                detection.isExitWhenLeftBehind(), tolerance);
     }
 
     private GridSettings.Invalidation invalidation(InvalidationProperties invalidation) {

@@ -1,5 +1,7 @@
 package dev.lattice.server.config;
 
+import java.time.Duration;
+
 /**
  * How many members a member must see to accept writes and to take over partitions in a table
  * ({@code lattice.split-brain-protection.*}). A member cut off from the majority (a network
@@ -16,11 +18,28 @@ public class SplitBrainProtectionProperties {
      */
     private Integer minimumClusterSize;
 
+    /**
+     * A member counts another toward the minimum only if it heard a heartbeat from it within this
+     * long. A member cut off from the others keeps them in its member list until
+     * {@code lattice.failure-detection.max-no-heartbeat}; counting them that long let a cut-off
+     * master that had already removed one member accept writes with no backup (a 2 of 3 view).
+     * More than {@code heartbeat-interval}, less than {@code max-no-heartbeat}. Default 3s.
+     */
+    private Duration heartbeatTolerance = Duration.ofSeconds(3);
+
     public Integer getMinimumClusterSize() {
         return minimumClusterSize;
     }
 
     public void setMinimumClusterSize(Integer minimumClusterSize) {
         this.minimumClusterSize = minimumClusterSize;
+    }
+
+    public Duration getHeartbeatTolerance() {
+        return heartbeatTolerance;
+    }
+
+    public void setHeartbeatTolerance(Duration heartbeatTolerance) {
+        this.heartbeatTolerance = heartbeatTolerance;
     }
 }

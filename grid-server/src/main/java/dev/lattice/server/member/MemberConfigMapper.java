@@ -196,8 +196,13 @@ public final class MemberConfigMapper {
         if (minimum <= 1) {
             return;
         }
-        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(SPLIT_BRAIN_PROTECTION, true, minimum)
-                .setProtectOn(SplitBrainProtectionOn.WRITE));
+        // Counts only members heard from lately, not every member still listed: a member cut off
+        // from the others lists them until failure detection removes them (6 s), and a cut-off
+        // master that had removed one of two (a 2 of 3 view) acknowledged writes with no backup,
+        // which the merge then dropped (fault suite, partition scenario, seed 342).
+        int toleranceMillis = Math.toIntExact(settings.failureDetection().heartbeatTolerance().toMillis());
+        config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig.newRecentlyActiveSplitBrainProtectionConfigBuilder(
+                SPLIT_BRAIN_PROTECTION, minimum, toleranceMillis).enabled(true).build().setProtectOn(SplitBrainProtectionOn.WRITE));
         // Lattice clients read it: a client whose cluster view is smaller listens to a cut-off member
         // and reconnects elsewhere (grid-client's MinorityViewGuard).
         config.getMemberAttributeConfig().setAttribute(MINIMUM_CLUSTER_SIZE_ATTRIBUTE, String.valueOf(minimum));
