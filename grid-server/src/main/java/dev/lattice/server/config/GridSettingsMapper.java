@@ -176,7 +176,13 @@ public final class GridSettingsMapper {
                     "must be at least twice heartbeat-interval (" + Problems.display(detection.getHeartbeatInterval())
                             + "), or one lost heartbeat removes a healthy member");
         }
-        if (tolerance == null || detection.getHeartbeatInterval() != null && tolerance.compareTo(detection.getHeartbeatInterval()) <= 0
+        if (tolerance == null) {
+            // Half the silence that removes a member: a node cut off from the others stops counting
+            // them, and so refuses writes, well before failure detection changes its partition table.
+            return new GridSettings.FailureDetection(detection.getHeartbeatInterval(), detection.getMaxNoHeartbeat(),
+                    detection.isExitWhenLeftBehind(), detection.getMaxNoHeartbeat() == null ? null : detection.getMaxNoHeartbeat().dividedBy(2));
+        }
+        if (detection.getHeartbeatInterval() != null && tolerance.compareTo(detection.getHeartbeatInterval()) <= 0
                 || detection.getMaxNoHeartbeat() != null && tolerance.compareTo(detection.getMaxNoHeartbeat()) >= 0) {
             problems.reject("lattice.split-brain-protection.heartbeat-tolerance", tolerance,
                     "must be longer than lattice.failure-detection.heartbeat-interval ("

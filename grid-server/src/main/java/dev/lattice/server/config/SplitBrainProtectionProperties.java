@@ -23,9 +23,10 @@ public class SplitBrainProtectionProperties {
      * long. A member cut off from the others keeps them in its member list until
      * {@code lattice.failure-detection.max-no-heartbeat}; counting them that long let a cut-off
      * master that had already removed one member accept writes with no backup (a 2 of 3 view).
-     * More than {@code heartbeat-interval}, less than {@code max-no-heartbeat}. Default 3s.
+     * More than {@code heartbeat-interval}, less than {@code max-no-heartbeat}. Default: half of
+     * {@code max-no-heartbeat} (3s with the defaults).
      */
-    private Duration heartbeatTolerance = Duration.ofSeconds(3);
+    private Duration heartbeatTolerance;
 
     public Integer getMinimumClusterSize() {
         return minimumClusterSize;

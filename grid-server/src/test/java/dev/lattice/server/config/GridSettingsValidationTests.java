@@ -141,6 +141,20 @@ class GridSettingsValidationTests {
     }
 
     @Test
+    void heartbeatToleranceNotAboveTheHeartbeatInterval_failsNamingBoth() {
+        runner.withPropertyValues("lattice.split-brain-protection.heartbeat-tolerance=1s")
+                .run(context -> assertFailure(context, "lattice.split-brain-protection.heartbeat-tolerance", "'1s'",
+                        "longer than lattice.failure-detection.heartbeat-interval (1s)"));
+    }
+
+    @Test
+    void heartbeatToleranceNotBelowMaxNoHeartbeat_fails() {
+        runner.withPropertyValues("lattice.split-brain-protection.heartbeat-tolerance=6s")
+                .run(context -> assertFailure(context, "lattice.split-brain-protection.heartbeat-tolerance", "'6s'",
+                        "shorter than max-no-heartbeat (6s)"));
+    }
+
+    @Test
     void unknownDiscoveryMode_failsNamingValue() {
         runner.withPropertyValues("lattice.discovery.mode=multicast")
                 .run(context -> assertFailure(context, "lattice.discovery.mode", "multicast", "DiscoveryMode"));

@@ -7,7 +7,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
+import com.hazelcast.splitbrainprotection.impl.RecentlyActiveSplitBrainProtectionFunction;
 import dev.lattice.server.config.DiscoveryMode;
 import dev.lattice.server.config.GridSettingsMapper;
 import dev.lattice.server.config.InvalidSettingsException;
@@ -64,6 +66,19 @@ class MemberConfigMapperTests {
         assertThat(marks.getSplitBrainProtectionName()).as("a side below the minimum cluster size marks its losses too").isNull();
         assertThat(config.getMapConfig("orders").getSplitBrainProtectionName()).isEqualTo(MemberConfigMapper.SPLIT_BRAIN_PROTECTION);
         assertThat(config.getListenerConfigs()).anyMatch(listener -> listener.getImplementation() instanceof LostPartitions);
+    }
+
+    @Test
+    void splitBrainProtection_countsMembersHeardFromWithinHalfMaxNoHeartbeat() {
+        LatticeProperties properties = new LatticeProperties();
+        properties.getSplitBrainProtection().setMinimumClusterSize(2);
+        properties.getFailureDetection().setMaxNoHeartbeat(Duration.ofSeconds(10));
+
+        SplitBrainProtectionConfig protection = map(properties).getSplitBrainProtectionConfig(MemberConfigMapper.SPLIT_BRAIN_PROTECTION);
+
+        assertThat(protection.getMinimumClusterSize()).isEqualTo(2);
+        assertThat(protection.getFunctionImplementation()).isInstanceOfSatisfying(RecentlyActiveSplitBrainProtectionFunction.class,
+                function -> assertThat(function.getHeartbeatToleranceMillis()).isEqualTo(5_000));
     }
 
     @Test

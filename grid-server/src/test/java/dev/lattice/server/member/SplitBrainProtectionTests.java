@@ -30,6 +30,7 @@ class SplitBrainProtectionTests {
                 properties -> {
                     properties.getSplitBrainProtection().setMinimumClusterSize(2);
                     properties.getFailureDetection().setMaxNoHeartbeat(Duration.ofSeconds(30));
+                    properties.getSplitBrainProtection().setHeartbeatTolerance(Duration.ofSeconds(3));
                 })).start()) {
             HazelcastInstance deaf = cluster.member(2);
             IMap<String, String> notes = deaf.getMap("notes");
