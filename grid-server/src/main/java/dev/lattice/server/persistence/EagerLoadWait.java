@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Waits for a map's eager load as creating the map does, with a short fixed pause between looks.
+ * Waits for a map's eager load as creating the map does, with shorter pauses between looks.
  * Hazelcast's own wait asks whether the keys are all sent with a pause doubling from 10 ms to 1 s,
  * then whether every partition holds its values with a 1 s pause: a load that took 1.1 s was seen
  * done after 2 s or more, at every node start. Asked first here, creating the map then finds the
