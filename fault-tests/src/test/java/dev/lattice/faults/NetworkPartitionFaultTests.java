@@ -50,7 +50,11 @@ class NetworkPartitionFaultTests {
      * put-if-absent policy adds the cut-off member's copy of a key the majority no longer has. Fixed
      * in the ninth session (MajorityMergePolicy; grid-server's SplitMergeTests, in CI): seeds 302-317
      * then ended clean, but seed 318 counted one put answering the value of a key whose delete had
-     * been acknowledged (the table ended right), cause not found.
+     * been acknowledged (the table ended right). The delete-free scenario above showed the same once
+     * (seed 342, tenth session), and its logs gave a likely cause for both: a cut-off master that had
+     * removed one of the other two saw two members for a second and acknowledged writes with no
+     * backup. Fixed with split-brain protection that counts only members heard from lately; this
+     * variant joins CI once enough runs back the fix (seeds 350-353 clean).
      */
     @Test
     @Tag("known-issue")
