@@ -4,12 +4,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.instance.impl.Node;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A split of real members in one JVM, as after missed heartbeats: each side removes the other and
@@ -70,16 +73,32 @@ public final class NetworkSplit {
 
     /**
      * Merges each of {@code merging} into {@code target}'s cluster, one at a time, and returns once
-     * every member sees {@code expectedSize} members and no partition lacks its backups.
+     * each has finished its merge, every member sees {@code expectedSize} members and no partition
+     * lacks its backups.
      */
     public static void merge(List<HazelcastInstance> merging, HazelcastInstance target, int expectedSize) {
+        // A member sees the merged cluster before it has sent its entries; MERGED comes after, once
+        // every merge operation was answered and the members' own MERGED listeners have run.
+        AtomicInteger merged = new AtomicInteger();
+        List<UUID> listeners = new ArrayList<>();
+        for (HazelcastInstance member : merging) {
+            listeners.add(member.getLifecycleService().addLifecycleListener(event -> {
+                if (event.getState() == LifecycleState.MERGED) {
+                    merged.incrementAndGet();
+                }
+            }));
+        }
         for (HazelcastInstance member : merging) {
             node(member).getClusterService().merge(node(target).getThisAddress());
         }
         await("the merged cluster").atMost(WITHIN).until(() ->
-                target.getCluster().getMembers().size() == expectedSize
+                merged.get() == merging.size()
+                        && target.getCluster().getMembers().size() == expectedSize
                         && merging.stream().allMatch(m -> m.getCluster().getMembers().size() == expectedSize)
                         && target.getPartitionService().isClusterSafe());
+        for (int i = 0; i < merging.size(); i++) {
+            merging.get(i).getLifecycleService().removeLifecycleListener(listeners.get(i));
+        }
     }
 
     /** {@code by} suspects {@code suspected} as it sees it (a member's own local-member object can not be suspected). */

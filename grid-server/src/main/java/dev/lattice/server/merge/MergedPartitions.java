@@ -6,6 +6,10 @@ import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.partition.Partition;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class MergedPartitions implements LifecycleListener, HazelcastInstanceAware {
 
     private static final Logger log = LoggerFactory.getLogger(MergedPartitions.class);
+    private static final long REMOVAL_WAIT_SECONDS = 30;
 
     private volatile @Nullable HazelcastInstance instance;
     /** The partitions this member owned when its merge began; empty when no merge is under way. */
@@ -57,16 +62,20 @@ public final class MergedPartitions implements LifecycleListener, HazelcastInsta
         }
         var marks = member.<String, Long>getMap(LostPartitions.MAP);
         String[] keys = LostPartitions.markKeys(member);
-        for (int partitionId : partitions) {
-            marks.deleteAsync(keys[partitionId]).whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    // The mark stays: the partition keeps put-if-absent merging, which never drops a write.
-                    log.info("Partition {} merged, its lost-partition mark (if any) not removed: {}", partitionId,
-                            failure.toString());
-                }
-            });
+        CompletableFuture<?>[] removals = partitions.stream()
+                .map(partitionId -> marks.deleteAsync(keys[partitionId]).toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        // Waited for here, on the merge's own thread, so that once the merge is reported done (the
+        // listeners after this one, a split right after) no served mark is left.
+        try {
+            CompletableFuture.allOf(removals).get(REMOVAL_WAIT_SECONDS, TimeUnit.SECONDS);
+            log.debug("Merged {} partition(s); their lost-partition marks removed", partitions.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Those marks stay: their partitions keep put-if-absent merging, which never drops a write.
+            log.info("Merged {} partition(s); not every lost-partition mark was removed: {}", partitions.size(), e.toString());
         }
-        log.debug("Merged {} partition(s); their lost-partition marks removed", partitions.size());
     }
 
     private static List<Integer> owned(HazelcastInstance member) {
