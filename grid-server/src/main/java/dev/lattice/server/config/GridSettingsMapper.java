@@ -176,21 +176,31 @@ public final class GridSettingsMapper {
                     "must be at least twice heartbeat-interval (" + Problems.display(detection.getHeartbeatInterval())
                             + "), or one lost heartbeat removes a healthy member");
         }
-        if (tolerance == null) {
-            // Half the silence that removes a member: a node cut off from the others stops counting
-            // them, and so refuses writes, well before failure detection changes its partition table.
-            return new GridSettings.FailureDetection(detection.getHeartbeatInterval(), detection.getMaxNoHeartbeat(),
-                    detection.isExitWhenLeftBehind(), detection.getMaxNoHeartbeat() == null ? null : detection.getMaxNoHeartbeat().dividedBy(2));
-        }
-        if (detection.getHeartbeatInterval() != null && tolerance.compareTo(detection.getHeartbeatInterval()) <= 0
-                || detection.getMaxNoHeartbeat() != null && tolerance.compareTo(detection.getMaxNoHeartbeat()) >= 0) {
+        if (tolerance != null && (detection.getHeartbeatInterval() != null && tolerance.compareTo(detection.getHeartbeatInterval()) <= 0
+                || detection.getMaxNoHeartbeat() != null && tolerance.compareTo(detection.getMaxNoHeartbeat()) >= 0)) {
             problems.reject("lattice.split-brain-protection.heartbeat-tolerance", tolerance,
                     "must be longer than lattice.failure-detection.heartbeat-interval ("
                             + Problems.display(detection.getHeartbeatInterval()) + ") and shorter than max-no-heartbeat ("
                             + Problems.display(detection.getMaxNoHeartbeat()) + ")");
         }
         return new GridSettings.FailureDetection(detection.getHeartbeatInterval(), detection.getMaxNoHeartbeat(),
-                detection.isExitWhenLeftBehind(), tolerance);
+                detection.isExitWhenLeftBehind(), tolerance != null ? tolerance : defaultTolerance(detection));
+    }
+
+    /**
+     * Half the silence that removes a member, so a node cut off from the others stops counting them
+     * (and refuses writes) well before failure detection changes its partition table; but at least
+     * two heartbeat intervals, or one late heartbeat would make a healthy node refuse writes.
+     */
+    private static @Nullable Duration defaultTolerance(FailureDetectionProperties detection) {
+        Duration max = detection.getMaxNoHeartbeat();
+        Duration interval = detection.getHeartbeatInterval();
+        if (max == null || interval == null) {
+            return null; // already rejected above
+        }
+        Duration half = max.dividedBy(2);
+        Duration twoBeats = interval.multipliedBy(2);
+        return half.compareTo(twoBeats) >= 0 ? half : twoBeats;
     }
 
     private GridSettings.Invalidation invalidation(InvalidationProperties invalidation) {

@@ -24,7 +24,7 @@ public class SplitBrainProtectionProperties {
      * {@code lattice.failure-detection.max-no-heartbeat}; counting them that long let a cut-off
      * master that had already removed one member accept writes with no backup (a 2 of 3 view).
      * More than {@code heartbeat-interval}, less than {@code max-no-heartbeat}. Default: half of
-     * {@code max-no-heartbeat} (3s with the defaults).
+     * {@code max-no-heartbeat}, at least twice {@code heartbeat-interval} (3s with the defaults).
      */
     private Duration heartbeatTolerance;
 

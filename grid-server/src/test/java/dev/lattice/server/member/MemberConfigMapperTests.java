@@ -82,6 +82,19 @@ class MemberConfigMapperTests {
     }
 
     @Test
+    void splitBrainProtection_countsAtLeastTwoHeartbeatIntervals_whenHalfMaxNoHeartbeatIsLess() {
+        LatticeProperties properties = new LatticeProperties();
+        properties.getSplitBrainProtection().setMinimumClusterSize(2);
+        properties.getFailureDetection().setHeartbeatInterval(Duration.ofSeconds(5));
+        properties.getFailureDetection().setMaxNoHeartbeat(Duration.ofSeconds(12));
+
+        SplitBrainProtectionConfig protection = map(properties).getSplitBrainProtectionConfig(MemberConfigMapper.SPLIT_BRAIN_PROTECTION);
+
+        assertThat(protection.getFunctionImplementation()).isInstanceOfSatisfying(RecentlyActiveSplitBrainProtectionFunction.class,
+                function -> assertThat(function.getHeartbeatToleranceMillis()).isEqualTo(10_000));
+    }
+
+    @Test
     void missingHazelcastFile_failsNamingTheProperty() {
         LatticeProperties properties = new LatticeProperties();
         properties.setConfigFile(new ClassPathResource("hazelcast/missing.yaml"));
