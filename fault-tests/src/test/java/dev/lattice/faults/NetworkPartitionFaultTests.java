@@ -54,7 +54,7 @@ class NetworkPartitionFaultTests {
      * (seed 342, tenth session), and its logs gave a likely cause for both: a cut-off master that had
      * removed one of the other two saw two members for a second and acknowledged writes with no
      * backup. Fixed with split-brain protection that counts only members heard from lately; this
-     * variant joins CI once enough runs back the fix (seeds 350-353 clean).
+     * variant joins CI once enough runs back the fix (seeds 350-359 clean).
      */
     @Test
     @Tag("known-issue")

@@ -34,8 +34,6 @@ public final class LostPartitions implements PartitionLostListener, HazelcastIns
 
     private final int minimumClusterSize;
     private volatile @Nullable HazelcastInstance instance;
-    /** {@link #markKeys(HazelcastInstance)}, read at the first loss: a split brings one event per partition lost. */
-    private volatile String @Nullable [] markKeys;
 
     /** {@code minimumClusterSize}: the split-brain protection's, 1 when there is none. */
     public LostPartitions(int minimumClusterSize) {
@@ -73,12 +71,7 @@ public final class LostPartitions implements PartitionLostListener, HazelcastIns
                 log.info(message, partitionId, event.getLostBackupCount());
             }
         }
-        String[] keys = markKeys;
-        if (keys == null) {
-            keys = markKeys(member);
-            markKeys = keys;
-        }
-        member.<String, Long>getMap(MAP).setAsync(keys[partitionId], System.currentTimeMillis())
+        member.<String, Long>getMap(MAP).setAsync(markKeys(member)[partitionId], System.currentTimeMillis())
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         log.info("Partition {} lost, not marked: {}", partitionId, failure.toString());
@@ -110,7 +103,7 @@ public final class LostPartitions implements PartitionLostListener, HazelcastIns
 
     /**
      * The key of each partition's mark, by partition id: one that lands in that partition. Found
-     * once per partition count (Hazelcast builds its set of partitions to tell the count).
+     * once per partition count.
      */
     static String[] markKeys(HazelcastInstance member) {
         int count = member.getPartitionService().getPartitions().size();

@@ -39,8 +39,8 @@ class SplitBrainProtectionTests {
             String key = ownedBy(deaf);
             notes.set(key, "before");
 
-            // The other two stop sending heartbeats (their cluster executor is shut); they still
-            // answer operations, backups included, as members on the far side of a one-way cut would not.
+            // The other two stop sending heartbeats (their cluster executor is shut) but still answer
+            // operations, backups included: only the way members are counted can refuse the write.
             for (int i = 0; i < 2; i++) {
                 NetworkSplit.node(cluster.member(i)).getNodeEngine().getExecutionService().shutdownExecutor("hz:cluster");
             }
