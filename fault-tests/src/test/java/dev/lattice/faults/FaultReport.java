@@ -16,16 +16,17 @@ import org.slf4j.LoggerFactory;
 final class FaultReport {
 
     private static final Logger log = LoggerFactory.getLogger(FaultReport.class);
-    private static final String HEADER = "| scenario | seed | acknowledged writes | failed calls | longest call | lost | stale | stale put answers | recovery |\n"
-            + "|---|---|---|---|---|---|---|---|---|\n";
+    private static final String HEADER = "| scenario | seed | acknowledged writes | failed calls | longest call | lost | stale | stale put answers | grid wrong | recovery |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|\n";
 
     private FaultReport() {
     }
 
-    static void record(String scenario, long seed, Ledger ledger, Ledger.Check check, long recoveryMillis) {
-        String line = String.format("| %s | %d | %d | %d | %.1f s | %d | %d | %d | %.1f s |%n", scenario, seed, ledger.writes(),
+    /** {@code inGrid}: the grid's answers for the same keys, checked like the table. */
+    static void record(String scenario, long seed, Ledger ledger, Ledger.Check check, Ledger.Check inGrid, long recoveryMillis) {
+        String line = String.format("| %s | %d | %d | %d | %.1f s | %d | %d | %d | %d | %.1f s |%n", scenario, seed, ledger.writes(),
                 ledger.failedCalls(), ledger.maxCallMillis() / 1000.0, check.lost(), check.stale() + check.ahead(),
-                ledger.staleReads(), recoveryMillis / 1000.0);
+                ledger.staleReads(), inGrid.lost() + inGrid.stale() + inGrid.ahead(), recoveryMillis / 1000.0);
         log.info("fault report: {}", line.trim());
         Path report = Path.of(System.getProperty("faults.report", "target/fault-report.md"));
         try {

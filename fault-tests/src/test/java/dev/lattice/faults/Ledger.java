@@ -204,7 +204,12 @@ final class Ledger {
         return acknowledged.size();
     }
 
-    /** What the table says against the ledger. */
+    /** Every key with an acknowledged write. */
+    Set<String> keySet() {
+        return Set.copyOf(acknowledged.keySet());
+    }
+
+    /** What the table (or the grid) says against the ledger. */
     record Check(int lost, int stale, int ahead, List<String> examples, List<String> keys) {
         boolean clean() {
             return lost == 0 && stale == 0 && ahead == 0;

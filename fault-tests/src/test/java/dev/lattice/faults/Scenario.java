@@ -11,8 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -145,7 +148,7 @@ final class Scenario implements AutoCloseable {
 
     /**
      * Waits (up to {@code bound}) until the table holds every acknowledged write with its last
-     * acknowledged value, then records and asserts the outcome.
+     * acknowledged value, reads every key back from the grid, then records and asserts both.
      */
     Ledger.Check verify(Duration bound) {
         AtomicReference<Ledger.Check> last = new AtomicReference<>();
@@ -159,20 +162,40 @@ final class Scenario implements AutoCloseable {
             // Reported below with the numbers.
         }
         Ledger.Check check = last.get();
-        if (!check.clean() || ledger.staleReads() > 0) {
-            diagnose(check);
-        }
         long recovery = (System.nanoTime() - loadStoppedAt) / 1_000_000;
+        // Not the table alone: a merge or a reload could leave the grid answering an older value (or a
+        // deleted one) while the table is right, and every read would then see it.
+        Ledger.Check inGrid = ledger.check(gridContents());
+        if (!check.clean() || !inGrid.clean() || ledger.staleReads() > 0) {
+            diagnose(check, inGrid);
+        }
         if (ledger.failedCalls() > 0) {
             log.info("{} (seed {}): {} failed client calls, by cause:{}", name, seed, ledger.failedCalls(), ledger.failureCauses());
         }
-        FaultReport.record(name, seed, ledger, check, recovery);
+        FaultReport.record(name, seed, ledger, check, inGrid, recovery);
         assertThat(ledger.writes()).as("the scenario wrote something").isPositive();
         assertThat(check.examples()).as(name + ": acknowledged writes lost or stale (lost %d, stale %d, ahead %d)",
                 check.lost(), check.stale(), check.ahead()).isEmpty();
+        assertThat(inGrid.examples()).as(name + ": keys the grid answers wrong after recovery (lost %d, stale %d, ahead %d)",
+                inGrid.lost(), inGrid.stale(), inGrid.ahead()).isEmpty();
         assertThat(ledger.staleReadExamples()).as(name + ": puts that answered an older value than the last acknowledged"
                 + " one (%d)", ledger.staleReads()).isEmpty();
         return check;
+    }
+
+    /**
+     * What the grid answers for every key the ledger knows, read once the load has stopped and the
+     * table matched (a key it does not hold is read from the table, as any client read would).
+     * Retried while the cluster still settles: a call failing here is not what is checked.
+     */
+    private Map<String, String> gridContents() {
+        List<String> keys = List.copyOf(ledger.keySet());
+        Map<String, String> held = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += 1_000) {
+            Set<String> batch = new HashSet<>(keys.subList(from, Math.min(keys.size(), from + 1_000)));
+            held.putAll(await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> map().getAll(batch), r -> true));
+        }
+        return held;
     }
 
     /**
@@ -180,11 +203,13 @@ final class Scenario implements AutoCloseable {
      * nodes made to its row and every claim of its partition: enough to tell a write that never
      * reached the table from one that was overwritten, and by which node.
      */
-    private void diagnose(Ledger.Check check) {
+    private void diagnose(Ledger.Check check, Ledger.Check inGrid) {
         StringBuilder out = new StringBuilder(name + " (seed " + seed + ") ended wrong; scenario events:\n");
         events.forEach(e -> out.append("  ").append(e).append('\n'));
+        inGrid.examples().forEach(e -> out.append("  in the grid: ").append(e).append('\n'));
         try {
             Set<String> keys = new LinkedHashSet<>(check.keys());
+            keys.addAll(inGrid.keys());
             // A put that answered an older value: the table may have ended right, its history still tells.
             keys.addAll(ledger.staleReadKeys());
             for (String key : keys) {
