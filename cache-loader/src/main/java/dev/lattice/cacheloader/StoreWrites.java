@@ -152,8 +152,8 @@ final class StoreWrites {
                     + ")" + (writeBehind ? "; they stay queued" : "; not written");
         }
         if (result.count(Outcome.WAITING) > 0) {
-            return "map '" + mapName + "': this member sees fewer members than the " + minimumClusterSize
-                    + " required to write (split-brain protection); " + count + " entr(ies) not written";
+            return "map '" + mapName + "': this member sees, or has heard lately from, fewer members than the "
+                    + minimumClusterSize + " required to write (split-brain protection); " + count + " entr(ies) not written";
         }
         return "map '" + mapName + "': this member no longer owns the partition of " + count
                 + " entr(ies) (another member took it over); not written";

@@ -89,8 +89,8 @@ public final class Fence {
 
     /**
      * What this member may write now: the epoch per partition it holds a current claim on, and the
-     * partitions it owns but may not claim yet because it sees fewer members than the minimum
-     * (it keeps their writes). A partition in neither set is owned by another member.
+     * partitions it owns but may not claim yet because it sees (or hears from) fewer members than
+     * the minimum (it keeps their writes). A partition in neither set is owned by another member.
      */
     record Epochs(Map<Integer, Long> granted, Set<Integer> waiting) {
     }

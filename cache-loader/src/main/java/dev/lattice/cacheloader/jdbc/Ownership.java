@@ -33,4 +33,12 @@ public interface Ownership {
 
     /** Members this member sees, itself included. */
     int clusterSize();
+
+    /**
+     * Whether the members this member has heard from lately meet the map's split-brain protection
+     * (true when the map has none). A member cut off from the others still lists them until failure
+     * detection removes them, one at a time, so its {@link #clusterSize} can meet the minimum while
+     * it hears nobody.
+     */
+    boolean hearsMinimum();
 }

@@ -43,8 +43,8 @@ public final class TableWriter {
         /** Another member owns the partition now: this member must not write it. */
         FENCED,
         /**
-         * This member owns the partition but may not claim it while it sees fewer members than the
-         * minimum cluster size: the write must wait (and must not be dropped).
+         * This member owns the partition but may not claim it while it sees, or has heard lately from,
+         * fewer members than the minimum cluster size: the write must wait (and must not be dropped).
          */
         WAITING,
         /** Not tried, because the database failed first ({@link Result#databaseFailure()}). */
@@ -174,8 +174,12 @@ public final class TableWriter {
         return held;
     }
 
+    /**
+     * Listing the minimum is not enough: a cut-off member lists the others until it removes them,
+     * and a cut-off master that had removed one of two took over (and wrote) its partitions.
+     */
     private boolean mayClaim(Ownership view) {
-        return view.clusterSize() >= minimumClusterSize;
+        return view.clusterSize() >= minimumClusterSize && view.hearsMinimum();
     }
 
     private void upsertAll(Connection c, List<Object[]> rows) throws SQLException {

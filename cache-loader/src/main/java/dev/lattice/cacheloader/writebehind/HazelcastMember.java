@@ -68,6 +68,8 @@ final class HazelcastMember implements Ownership {
     private final String mapName;
     /** The map neither evicts nor expires entries: an entry it lacks was removed by a write. Map configs are static. */
     private final boolean keepsEntries;
+    /** The map's split-brain protection, or null if it has none. */
+    private final String splitBrainProtection;
 
     private HazelcastMember(HazelcastInstance instance, NodeEngine nodeEngine, String mapName) {
         this.instance = instance;
@@ -76,6 +78,7 @@ final class HazelcastMember implements Ownership {
         MapConfig config = nodeEngine.getConfig().findMapConfig(mapName);
         this.keepsEntries = config.getEvictionConfig().getEvictionPolicy() == EvictionPolicy.NONE
                 && config.getTimeToLiveSeconds() == 0 && config.getMaxIdleSeconds() == 0;
+        this.splitBrainProtection = config.getSplitBrainProtectionName();
     }
 
     /** The member behind {@code instance}, which must be a member, not a client. */
@@ -163,6 +166,13 @@ final class HazelcastMember implements Ownership {
     @Override
     public int clusterSize() {
         return nodeEngine.getClusterService().getSize();
+    }
+
+    /** Hazelcast's own state for the map's split-brain protection (grid-server counts members heard from lately). */
+    @Override
+    public boolean hearsMinimum() {
+        return splitBrainProtection == null
+                || instance.getSplitBrainProtectionService().getSplitBrainProtection(splitBrainProtection).hasMinimumSize();
     }
 
     @Override

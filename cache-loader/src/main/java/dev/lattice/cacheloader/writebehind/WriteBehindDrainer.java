@@ -216,9 +216,9 @@ final class WriteBehindDrainer implements AutoCloseable {
             waitingLogged = false;
         } else if (!waitingLogged) {
             waitingLogged = true;
-            log.warn("map '{}': this member sees {} member(s), fewer than the {} required to take over partitions"
-                    + " (split-brain protection): {} write(s) of partitions it took over wait", member.mapName(),
-                    member.clusterSize(), settings.minimumClusterSize(), waiting);
+            log.warn("map '{}': this member lists {} member(s) and has heard lately from {} the {} required to take over"
+                    + " partitions (split-brain protection): {} write(s) of partitions it took over wait", member.mapName(),
+                    member.clusterSize(), member.hearsMinimum() ? "at least" : "fewer than", settings.minimumClusterSize(), waiting);
         }
     }
 

@@ -28,4 +28,9 @@ public record FixedView(UUID clusterId, UUID memberId, int version, int partitio
     public int clusterSize() {
         return 3;
     }
+
+    @Override
+    public boolean hearsMinimum() {
+        return true;
+    }
 }
