@@ -41,32 +41,8 @@ class UnheardMembersTest {
     private MapTable table;
 
     /** A member that lists three members (the minimum is 2) and owns every partition, at one version. */
-    private record View(UUID clusterId, UUID memberId, int version, boolean hearsMinimum) implements Ownership {
-
-        @Override
-        public int partitionVersion(int partitionId) {
-            return version;
-        }
-
-        @Override
-        public boolean owns(int partitionId) {
-            return true;
-        }
-
-        @Override
-        public int partitionOf(Object key) {
-            return PARTITION;
-        }
-
-        @Override
-        public int partitionCount() {
-            return PARTITIONS;
-        }
-
-        @Override
-        public int clusterSize() {
-            return 3;
-        }
+    private static FixedView view(UUID cluster, UUID member, int version, boolean hearsMinimum) {
+        return new FixedView(cluster, member, version, PARTITION, PARTITIONS, hearsMinimum);
     }
 
     @BeforeEach
@@ -92,18 +68,18 @@ class UnheardMembersTest {
         UUID cluster = UUID.randomUUID();
         UUID owner = UUID.randomUUID();
         UUID cutOff = UUID.randomUUID();
-        assertThat(writer.write(List.of(write("k", "deleted-later")), new View(cluster, owner, 4, true)).outcome(0))
+        assertThat(writer.write(List.of(write("k", "deleted-later")), view(cluster, owner, 4, true)).outcome(0))
                 .isEqualTo(TableWriter.Outcome.STORED);
-        assertThat(writer.write(List.of(write("k", null)), new View(cluster, owner, 4, true)).outcome(0))
+        assertThat(writer.write(List.of(write("k", null)), view(cluster, owner, 4, true)).outcome(0))
                 .isEqualTo(TableWriter.Outcome.STORED);
 
         // The cut-off member promoted its backup copy (a newer partition version) but hears nobody.
-        TableWriter.Result stale = writer.write(List.of(write("k", "deleted-later")), new View(cluster, cutOff, 6, false));
+        TableWriter.Result stale = writer.write(List.of(write("k", "deleted-later")), view(cluster, cutOff, 6, false));
 
         assertThat(stale.outcome(0)).isEqualTo(TableWriter.Outcome.WAITING);
         assertThat(row("k")).as("the deleted key's row").isNull();
         // Heard from enough members again, the same member may claim the partition.
-        assertThat(writer.write(List.of(write("k", "later")), new View(cluster, cutOff, 6, true)).outcome(0))
+        assertThat(writer.write(List.of(write("k", "later")), view(cluster, cutOff, 6, true)).outcome(0))
                 .isEqualTo(TableWriter.Outcome.STORED);
         assertThat(row("k")).isEqualTo("later");
     }
