@@ -222,6 +222,11 @@ final class Ledger {
      * acknowledged (and is not an uncertain retry) is ahead.
      */
     Check check(Map<String, String> rows) {
+        return check(rows, "the table");
+    }
+
+    /** The same for the rows of {@code where} (the table, or the grid), named so in the examples. */
+    Check check(Map<String, String> rows, String where) {
         int lost = 0;
         int stale = 0;
         int ahead = 0;
@@ -236,7 +241,7 @@ final class Ledger {
                 // Deleted for good, unless a later write's fate is unknown and the row is that write.
                 if (row != null && (maybe == null || seq(row) != maybe)) {
                     stale++;
-                    example(examples, keys, key, key + ": deleted (s" + expected + "), table has s" + seq(row));
+                    example(examples, keys, key, key + ": deleted (s" + expected + "), " + where + " has s" + seq(row));
                 }
                 continue;
             }
@@ -245,16 +250,16 @@ final class Ledger {
             }
             if (row == null) {
                 lost++;
-                example(examples, keys, key, key + ": acknowledged s" + expected + ", not in the table");
+                example(examples, keys, key, key + ": acknowledged s" + expected + ", not in " + where);
                 continue;
             }
             long actual = seq(row);
             if (actual < expected) {
                 stale++;
-                example(examples, keys, key, key + ": acknowledged s" + expected + ", table has s" + actual);
+                example(examples, keys, key, key + ": acknowledged s" + expected + ", " + where + " has s" + actual);
             } else if (actual > expected && (maybe == null || actual != maybe)) {
                 ahead++;
-                example(examples, keys, key, key + ": acknowledged s" + expected + ", table has unacknowledged s" + actual);
+                example(examples, keys, key, key + ": acknowledged s" + expected + ", " + where + " has unacknowledged s" + actual);
             }
         }
         return new Check(lost, stale, ahead, examples, keys);

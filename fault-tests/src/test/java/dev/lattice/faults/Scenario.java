@@ -165,7 +165,7 @@ final class Scenario implements AutoCloseable {
         long recovery = (System.nanoTime() - loadStoppedAt) / 1_000_000;
         // Not the table alone: a merge or a reload could leave the grid answering an older value (or a
         // deleted one) while the table is right, and every read would then see it.
-        Ledger.Check inGrid = ledger.check(gridContents());
+        Ledger.Check inGrid = ledger.check(gridContents(), "the grid");
         if (!check.clean() || !inGrid.clean() || ledger.staleReads() > 0) {
             diagnose(check, inGrid);
         }
@@ -206,7 +206,7 @@ final class Scenario implements AutoCloseable {
     private void diagnose(Ledger.Check check, Ledger.Check inGrid) {
         StringBuilder out = new StringBuilder(name + " (seed " + seed + ") ended wrong; scenario events:\n");
         events.forEach(e -> out.append("  ").append(e).append('\n'));
-        inGrid.examples().forEach(e -> out.append("  in the grid: ").append(e).append('\n'));
+        inGrid.examples().forEach(e -> out.append("  ").append(e).append('\n'));
         try {
             Set<String> keys = new LinkedHashSet<>(check.keys());
             keys.addAll(inGrid.keys());
