@@ -29,13 +29,15 @@ class ConcurrentStartFaultTests {
     @Test
     void threeNodesStartedTogetherOnTheEmbeddedDefault_allStartAndFormOneCluster(@TempDir Path work) {
         String cluster = "faults-embedded-" + UUID.randomUUID().toString().substring(0, 8);
-        List<Integer> ports = FreePorts.distinct(3);
+        // Member and HTTP ports in one call, so none repeats (see Grid.of).
+        List<Integer> all = FreePorts.distinct(6);
+        List<Integer> ports = all.subList(0, 3);
         String members = ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
         Path logs = Path.of(System.getProperty("faults.logs", "target/fault-logs")).resolve("embedded-concurrent-start");
         List<GridProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                int httpPort = FreePorts.one();
+                int httpPort = all.get(3 + i);
                 nodes.add(new GridProcess("node-" + i, ports.get(i), httpPort, List.of(
                         "--lattice.cluster-name=" + cluster,
                         "--lattice.network.port=" + ports.get(i),

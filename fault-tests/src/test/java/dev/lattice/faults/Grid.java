@@ -37,7 +37,11 @@ final class Grid implements AutoCloseable {
     /** As above, node {@code i} on {@code hosts} host {@code i} when hosts are given, else on loopback. */
     static Grid of(int size, FaultDatabase database, Path logs, Path work, IsolatedHosts hosts, String... extraArgs) {
         Grid grid = new Grid();
-        List<Integer> memberPorts = FreePorts.distinct(size);
+        // Member and HTTP ports in one call: ports chosen by separate calls can repeat (in one CI run two
+        // nodes got the same HTTP port; one failed to start after the other had answered its readiness check).
+        List<Integer> ports = FreePorts.distinct(2 * size);
+        List<Integer> memberPorts = ports.subList(0, size);
+        List<Integer> httpPorts = ports.subList(size, 2 * size);
         List<String> addresses = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             addresses.add(hosts == null ? "127.0.0.1" : hosts.address(i));
@@ -45,7 +49,7 @@ final class Grid implements AutoCloseable {
         String members = java.util.stream.IntStream.range(0, size).mapToObj(i -> addresses.get(i) + ":" + memberPorts.get(i))
                 .collect(Collectors.joining(","));
         for (int i = 0; i < size; i++) {
-            int httpPort = FreePorts.one();
+            int httpPort = httpPorts.get(i);
             Path dir = work.resolve("node-" + i);
             List<String> args = new ArrayList<>(List.of(
                     "--lattice.network.interfaces=" + addresses.get(i),
