@@ -29,7 +29,7 @@ class ConcurrentStartFaultTests {
     @Test
     void threeNodesStartedTogetherOnTheEmbeddedDefault_allStartAndFormOneCluster(@TempDir Path work) {
         String cluster = "faults-embedded-" + UUID.randomUUID().toString().substring(0, 8);
-        // Member and HTTP ports in one call, so none repeats (see Grid.of).
+        // Member and HTTP ports together, all distinct (see Grid.of).
         List<Integer> all = FreePorts.distinct(6);
         List<Integer> ports = all.subList(0, 3);
         String members = ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));

@@ -37,8 +37,8 @@ final class Grid implements AutoCloseable {
     /** As above, node {@code i} on {@code hosts} host {@code i} when hosts are given, else on loopback. */
     static Grid of(int size, FaultDatabase database, Path logs, Path work, IsolatedHosts hosts, String... extraArgs) {
         Grid grid = new Grid();
-        // Member and HTTP ports in one call: ports chosen by separate calls can repeat (in one CI run two
-        // nodes got the same HTTP port; one failed to start after the other had answered its readiness check).
+        // Member and HTTP ports together, all distinct: when FreePorts could repeat a port across calls, two
+        // nodes got the same HTTP port in CI, and one failed to start after the other answered its readiness.
         List<Integer> ports = FreePorts.distinct(2 * size);
         List<Integer> memberPorts = ports.subList(0, size);
         List<Integer> httpPorts = ports.subList(size, 2 * size);
