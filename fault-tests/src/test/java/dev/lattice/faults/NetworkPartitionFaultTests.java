@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -58,10 +59,13 @@ class NetworkPartitionFaultTests {
      * 9 ms after removing the others). With it, seed 415 failed: in the same window the cut-off
      * master took over partitions in the table and wrote a deleted key's row back (the fence counted
      * listed members; it now asks split-brain protection, UnheardMembersTest). With both fixes seeds
-     * 415-420 ended clean (in 417 the fence held 500 writes back in a one-second window). In CI since
-     * the eleventh session.
+     * 415-425 ended clean (in 417 the fence held 500 writes back in a one-second window), but seed
+     * 426 again counted one put answering a value whose delete the cut-off master had acknowledged
+     * 3.1 s after the cut, before it removed anyone; the majority's backup never had the delete.
+     * Cause open (issue 6), so not in CI.
      */
     @Test
+    @Tag("known-issue")
     @Timeout(value = 12, unit = TimeUnit.HOURS)
     void partitionTwoAgainstOne_withDeletes_anAcknowledgedDeleteStaysDeletedAfterHealing() {
         assumeTrue(IsolatedHosts.available(), "network namespaces need root and iproute2");
