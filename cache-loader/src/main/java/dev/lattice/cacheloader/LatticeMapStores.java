@@ -14,6 +14,7 @@ import dev.lattice.cacheloader.jdbc.JdbcMapLoader;
 import dev.lattice.cacheloader.jdbc.MapTable;
 import dev.lattice.cacheloader.metrics.MapStoreMetrics;
 import dev.lattice.cacheloader.schema.TableSchema;
+import dev.lattice.cacheloader.writebehind.DeleteBackups;
 import dev.lattice.cacheloader.writebehind.WriteBehind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,6 +57,7 @@ public final class LatticeMapStores {
      * delay leaves backup copies to Lattice's sweep, which removes them once the owner has stored them.
      */
     public static Config configureMember(Config config) {
+        DeleteBackups.configure(config);
         return config.setProperty(BACKUP_DROP_DELAY_PROPERTY, String.valueOf(HAZELCAST_WORKER_DELAY_SECONDS));
     }
 

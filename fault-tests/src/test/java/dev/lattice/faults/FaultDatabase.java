@@ -140,6 +140,19 @@ final class FaultDatabase implements AutoCloseable {
         return rows;
     }
 
+    /** Inserts {@code rows} (id, value) into the fault map's table in one batch, as the admin. */
+    void insertRows(Map<String, String> rows) throws SQLException {
+        try (Connection c = database.connect();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO " + Grid.MAP + " (id, value) VALUES (?, ?)")) {
+            for (Map.Entry<String, String> row : rows.entrySet()) {
+                insert.setString(1, row.getKey());
+                insert.setString(2, row.getValue());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
     long count(String sql) throws SQLException {
         try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();

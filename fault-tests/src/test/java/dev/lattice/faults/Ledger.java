@@ -151,6 +151,22 @@ final class Ledger {
         }
     }
 
+    /**
+     * Rows {@code k0..k<keys - 1>} to put straight into the table before the writers start, counted
+     * as acknowledged long ago (sequence 0): a lazily loaded map holds none of them until a call
+     * touches the key, so the writers' first puts read them through the loader and their first
+     * deletes remove rows the grid never held.
+     */
+    Map<String, String> preload(int threadCount, int keys) {
+        Map<String, String> rows = new java.util.HashMap<>();
+        for (int i = 0; i < keys; i++) {
+            String key = "k" + i;
+            rows.put(key, "t" + (i % threadCount) + "-s0");
+            acknowledged.put(key, 0L);
+        }
+        return rows;
+    }
+
     /** Stops the writers and waits for their last calls. */
     void stop() {
         stopping = true;

@@ -83,13 +83,17 @@ final class HazelcastMember implements Ownership {
 
     /** The member behind {@code instance}, which must be a member, not a client. */
     static HazelcastMember of(HazelcastInstance instance, String mapName) {
+        return new HazelcastMember(instance, nodeEngineOf(instance), mapName);
+    }
+
+    /** The node engine of {@code instance}, which must be a member, not a client. */
+    static NodeEngineImpl nodeEngineOf(HazelcastInstance instance) {
         HazelcastInstanceImpl impl = instance instanceof HazelcastInstanceProxy proxy ? proxy.getOriginal()
                 : instance instanceof HazelcastInstanceImpl direct ? direct : null;
         if (impl == null) {
             throw new IllegalArgumentException("a map store runs on a Hazelcast member; got " + instance.getClass().getName());
         }
-        NodeEngineImpl nodeEngine = impl.node.getNodeEngine();
-        return new HazelcastMember(instance, nodeEngine, mapName);
+        return impl.node.getNodeEngine();
     }
 
     HazelcastInstance instance() {
@@ -136,6 +140,11 @@ final class HazelcastMember implements Ownership {
                     + ClusterProperty.MAP_REPLICA_SCHEDULED_TASK_DELAY_SECONDS.getName() + " is " + seconds
                     + " s, so Hazelcast's worker would drop backup copies of writes not yet stored; call"
                     + " LatticeMapStores.configureMember(config) before starting the member");
+        }
+        if (!DeleteBackups.installed(nodeEngine, mapName)) {
+            throw new IllegalStateException("write-behind map '" + mapName + "': this member creates Hazelcast's own"
+                    + " deletes, which a member's crash can lose; call LatticeMapStores.configureMember(config)"
+                    + " before starting the member");
         }
     }
 

@@ -1,0 +1,117 @@
+package dev.lattice.cacheloader.writebehind;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.ListenerConfig;
+import com.hazelcast.config.MapStoreConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleListener;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.map.impl.MapServiceContext;
+import com.hazelcast.map.impl.operation.DefaultMapOperationProvider;
+import com.hazelcast.map.impl.operation.MapOperation;
+import com.hazelcast.map.impl.operation.MapOperationProvider;
+import com.hazelcast.map.impl.operation.MapOperationProviders;
+import com.hazelcast.spi.impl.NodeEngine;
+import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Makes every delete and remove of a write-behind map wait for its backup
+ * ({@link BackedUpDeleteOperation}): a member's map service is given operation providers that
+ * create Lattice's operations for write-behind maps and Hazelcast's for every other map.
+ *
+ * <p>Hazelcast has no setting for this, so the providers are swapped in by reflection, when the
+ * member starts and before it accepts a connection or creates a map proxy (a member proxy keeps
+ * the provider it was created with). The store refuses to start where the swap did not happen.
+ */
+public final class DeleteBackups {
+
+    private static final String PROVIDERS_FIELD = "operationProviders";
+
+    private DeleteBackups() {
+    }
+
+    /** Registers the operations and the swap with a member's config. */
+    public static void configure(Config config) {
+        config.getSerializationConfig().addDataSerializableFactory(LatticeOperations.FACTORY_ID, new LatticeOperations());
+        config.addListenerConfig(new ListenerConfig(new SwapOnStart()));
+    }
+
+    /** Whether this member creates Lattice's deletes for {@code mapName}. */
+    static boolean installed(NodeEngine nodeEngine, String mapName) {
+        return context(nodeEngine).getMapOperationProvider(mapName) instanceof BackedUpDeletes;
+    }
+
+    static void install(NodeEngine nodeEngine) {
+        MapServiceContext context = context(nodeEngine);
+        try {
+            Field field = context.getClass().getDeclaredField(PROVIDERS_FIELD);
+            field.setAccessible(true);
+            if (!(field.get(context) instanceof WriteBehindAware)) {
+                field.set(context, new WriteBehindAware(nodeEngine));
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("can not give " + context.getClass().getName()
+                    + " Lattice's delete operations (is this the Hazelcast version Lattice was built with?): " + e, e);
+        }
+    }
+
+    private static MapServiceContext context(NodeEngine nodeEngine) {
+        MapService service = nodeEngine.getService(MapService.SERVICE_NAME);
+        return service.getMapServiceContext();
+    }
+
+    /** Runs the swap when Hazelcast hands a starting member its listeners. */
+    private static final class SwapOnStart implements LifecycleListener, HazelcastInstanceAware {
+
+        @Override
+        public void setHazelcastInstance(HazelcastInstance instance) {
+            install(HazelcastMember.nodeEngineOf(instance));
+        }
+
+        @Override
+        public void stateChanged(LifecycleEvent event) {
+            // Only here to be a listener Hazelcast accepts in its config.
+        }
+    }
+
+    /** Lattice's provider for write-behind maps, Hazelcast's for the others; decided once per map name. */
+    private static final class WriteBehindAware extends MapOperationProviders {
+
+        private final NodeEngine nodeEngine;
+        private final MapOperationProvider backedUp = new BackedUpDeletes();
+        private final Map<String, Boolean> writeBehind = new ConcurrentHashMap<>();
+
+        WriteBehindAware(NodeEngine nodeEngine) {
+            this.nodeEngine = nodeEngine;
+        }
+
+        @Override
+        public MapOperationProvider getOperationProvider(String name) {
+            return writeBehind.computeIfAbsent(name, this::isWriteBehind) ? backedUp : super.getOperationProvider(name);
+        }
+
+        private boolean isWriteBehind(String name) {
+            MapStoreConfig store = nodeEngine.getConfig().findMapConfig(name).getMapStoreConfig();
+            return store != null && store.isEnabled() && store.getWriteDelaySeconds() > 0;
+        }
+    }
+
+    /** Hazelcast's operations, but deletes and removes that always wait for their backup. */
+    private static final class BackedUpDeletes extends DefaultMapOperationProvider {
+
+        @Override
+        public MapOperation createDeleteOperation(String name, Data key, boolean disableWanReplicationEvent) {
+            return new BackedUpDeleteOperation(name, key, disableWanReplicationEvent);
+        }
+
+        @Override
+        public MapOperation createRemoveOperation(String name, Data key) {
+            return new BackedUpRemoveOperation(name, key);
+        }
+    }
+}

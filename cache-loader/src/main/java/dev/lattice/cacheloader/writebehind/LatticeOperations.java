@@ -1,0 +1,28 @@
+package dev.lattice.cacheloader.writebehind;
+
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+/**
+ * Creates Lattice's map operations when a member receives one. Registered under {@link #FACTORY_ID}
+ * by {@code LatticeMapStores.configureMember}, so every member of a cluster needs it, like the
+ * operations themselves (same Lattice version on every member).
+ */
+public final class LatticeOperations implements DataSerializableFactory {
+
+    /** "LATT" in ASCII; Hazelcast's own factories use negative ids. */
+    public static final int FACTORY_ID = 0x4C415454;
+    static final int DELETE = 1;
+    static final int REMOVE = 2;
+    static final int DELETE_BACKUP = 3;
+
+    @Override
+    public IdentifiedDataSerializable create(int typeId) {
+        return switch (typeId) {
+            case DELETE -> new BackedUpDeleteOperation();
+            case REMOVE -> new BackedUpRemoveOperation();
+            case DELETE_BACKUP -> new QueuedDeleteBackupOperation();
+            default -> null;
+        };
+    }
+}
