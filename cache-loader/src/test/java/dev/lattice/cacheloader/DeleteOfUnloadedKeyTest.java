@@ -2,6 +2,7 @@ package dev.lattice.cacheloader;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.map.IMap;
@@ -68,6 +69,22 @@ class DeleteOfUnloadedKeyTest extends DatabaseBackedTest {
                     assertThat(new TreeMap<>(Fixtures.rows(pool, "parcels")))
                             .as("rows of acknowledged deletes, after the owner's crash").isEmpty());
             assertThat(viaClient.get("p1")).as("a deleted key reads as absent").isNull();
+        }
+    }
+
+    @Test
+    void memberWithHazelcastsOwnDeletes_refusesTheWriteBehindMap() {
+        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).table("parcels")
+                .valueType(ValueType.TEXT).build();
+        // The backup-copy property alone, as configureMember set it before it swapped the deletes.
+        try (LocalCluster cluster = LocalCluster.builder().members(1).customize(config -> config
+                .setProperty(LatticeMapStores.BACKUP_DROP_DELAY_PROPERTY, String.valueOf(LatticeMapStores.HAZELCAST_WORKER_DELAY_SECONDS))
+                .getMapConfig("parcels")
+                .setMapStoreConfig(LatticeMapStores.mapStoreConfig("parcels", settings, pool, new SimpleMeterRegistry())))
+                .start()) {
+            assertThatThrownBy(() -> cluster.member(0).getMap("parcels").set("k", "v"))
+                    .hasStackTraceContaining("write-behind map 'parcels': this member creates Hazelcast's own deletes")
+                    .hasStackTraceContaining("LatticeMapStores.configureMember(config)");
         }
     }
 }
