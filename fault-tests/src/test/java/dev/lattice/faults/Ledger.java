@@ -4,6 +4,7 @@ import com.hazelcast.map.IMap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -158,7 +159,7 @@ final class Ledger {
      * deletes remove rows the grid never held.
      */
     Map<String, String> preload(int threadCount, int keys) {
-        Map<String, String> rows = new java.util.HashMap<>();
+        Map<String, String> rows = new HashMap<>();
         for (int i = 0; i < keys; i++) {
             String key = "k" + i;
             rows.put(key, "t" + (i % threadCount) + "-s0");
