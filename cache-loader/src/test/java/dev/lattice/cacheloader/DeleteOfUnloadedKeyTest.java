@@ -35,10 +35,7 @@ class DeleteOfUnloadedKeyTest extends DatabaseBackedTest {
     void ownerKilledBeforeItStoresDeletesOfRowsNotInMemory_theDeletesReachTheTable() {
         MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(5))
                 .table("parcels").valueType(ValueType.TEXT).build();
-        try (LocalCluster cluster = LocalCluster.builder().members(3).customize(config ->
-                LatticeMapStores.configureMember(config).getMapConfig("parcels").setBackupCount(1)
-                        .setMapStoreConfig(LatticeMapStores.mapStoreConfig("parcels", settings, pool, new SimpleMeterRegistry())))
-                .start()) {
+        try (LocalCluster cluster = Fixtures.cluster(3, "parcels", settings, pool, new SimpleMeterRegistry(), config -> { })) {
             for (int i = 0; i < KEYS; i++) {
                 Fixtures.execute(pool, "INSERT INTO parcels (id, value) VALUES (?, ?)", "p" + i, "row" + i);
             }

@@ -31,10 +31,7 @@ class EntryProcessorOnUnloadedKeyTest extends DatabaseBackedTest {
     void ownerKilledBeforeItStoresProcessorWritesOfRowsNotInMemory_theWritesReachTheTable() {
         MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(5))
                 .table("tallies").valueType(ValueType.TEXT).build();
-        try (LocalCluster cluster = LocalCluster.builder().members(3).customize(config ->
-                LatticeMapStores.configureMember(config).getMapConfig("tallies").setBackupCount(1)
-                        .setMapStoreConfig(LatticeMapStores.mapStoreConfig("tallies", settings, pool, new SimpleMeterRegistry())))
-                .start()) {
+        try (LocalCluster cluster = Fixtures.cluster(3, "tallies", settings, pool, new SimpleMeterRegistry(), config -> { })) {
             Map<String, String> expected = new TreeMap<>();
             for (int i = 0; i < KEYS; i++) {
                 Fixtures.execute(pool, "INSERT INTO tallies (id, value) VALUES (?, ?)", "t" + i, "row" + i);
