@@ -129,11 +129,12 @@ final class HazelcastMember implements Ownership {
     }
 
     /**
-     * Fails unless Hazelcast's worker is kept from dropping backup copies on its own timer
-     * ({@code LatticeMapStores.configureMember}): its pass on a newly created map would otherwise
-     * drop copies of writes the owner has not stored.
+     * Fails unless {@code LatticeMapStores.configureMember} prepared this member: Hazelcast's worker
+     * kept from dropping backup copies on its own timer (its pass on a newly created map would
+     * otherwise drop copies of writes the owner has not stored), and deletes that always wait for
+     * their backup ({@link DeleteBackups}).
      */
-    void requireBackupsKeptUntilStored() {
+    void requireConfiguredMember() {
         long seconds = nodeEngine.getProperties().getSeconds(ClusterProperty.MAP_REPLICA_SCHEDULED_TASK_DELAY_SECONDS);
         if (seconds < MIN_BACKUP_DROP_DELAY_SECONDS) {
             throw new IllegalStateException("write-behind map '" + mapName + "': member property "

@@ -64,7 +64,7 @@ public final class WriteBehind implements AutoCloseable {
     public static WriteBehind start(HazelcastInstance instance, String mapName, WriteBehindSettings settings,
                                     TableWriter writer, PoisonPolicy poison, WriteBehindState state, BooleanSupplier ready) {
         HazelcastMember member = HazelcastMember.of(instance, mapName);
-        member.requireBackupsKeptUntilStored();
+        member.requireConfiguredMember();
         WriteBehindDrainer drainer = new WriteBehindDrainer(member, settings, writer, new QueueOutcomes(member, poison), state,
                 ready);
         BackupSweeper sweeper = new BackupSweeper(member, settings);
