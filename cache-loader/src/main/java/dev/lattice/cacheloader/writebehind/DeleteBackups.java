@@ -113,5 +113,10 @@ public final class DeleteBackups {
         public MapOperation createRemoveOperation(String name, Data key) {
             return new BackedUpRemoveOperation(name, key);
         }
+
+        @Override
+        public MapOperation createRemoveIfSameOperation(String name, Data key, Data value) {
+            return new BackedUpRemoveIfSameOperation(name, key, value);
+        }
     }
 }

@@ -15,6 +15,7 @@ public final class LatticeOperations implements DataSerializableFactory {
     static final int DELETE = 1;
     static final int REMOVE = 2;
     static final int DELETE_BACKUP = 3;
+    static final int REMOVE_IF_SAME = 4;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -22,6 +23,7 @@ public final class LatticeOperations implements DataSerializableFactory {
             case DELETE -> new BackedUpDeleteOperation();
             case REMOVE -> new BackedUpRemoveOperation();
             case DELETE_BACKUP -> new QueuedDeleteBackupOperation();
+            case REMOVE_IF_SAME -> new BackedUpRemoveIfSameOperation();
             default -> null;
         };
     }

@@ -1,0 +1,84 @@
+package dev.lattice.cacheloader;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
+import dev.lattice.cacheloader.config.MapStoreSettings;
+import dev.lattice.cacheloader.config.StoreMode;
+import dev.lattice.cacheloader.config.ValueType;
+import dev.lattice.testsupport.LocalCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deletes {@link DeleteOfUnloadedKeyTest} does not make, of rows the map did not hold in memory
+ * on every replica: never read ({@code remove(key, value)} reads the row on the owner only), or
+ * read through a {@code get}, which loads the row on the owner only. Each must survive the crash
+ * of the owner before its write delay, like any acknowledged write.
+ */
+class OtherDeletesOfUnloadedKeysTest extends DatabaseBackedTest {
+
+    private static final int KEYS = 300;
+
+    @Test
+    void conditionalRemovesOfRowsNotInMemory_reachTheTableAfterTheOwnersCrash() {
+        deleteThenCrashOwner((map, i) -> assertThat(map.remove("p" + i, "row" + i)).as("remove(p%d, row%d)", i, i).isTrue());
+    }
+
+    @Test
+    void deletesOfRowsReadOnlyThroughGet_reachTheTableAfterTheOwnersCrash() {
+        deleteThenCrashOwner((map, i) -> {
+            assertThat(map.get("p" + i)).isEqualTo("row" + i);
+            map.delete("p" + i);
+        });
+    }
+
+    @Test
+    void removeAllOfRowsReadOnlyThroughGet_reachTheTableAfterTheOwnersCrash() {
+        deleteThenCrashOwner((map, i) -> {
+            assertThat(map.get("p" + i)).isEqualTo("row" + i);
+            if (i == KEYS - 1) {
+                map.removeAll(Predicates.alwaysTrue());
+            }
+        });
+    }
+
+    @Test
+    void clearOfRowsReadOnlyThroughGet_reachesTheTableAfterTheOwnersCrash() {
+        deleteThenCrashOwner((map, i) -> {
+            assertThat(map.get("p" + i)).isEqualTo("row" + i);
+            if (i == KEYS - 1) {
+                map.clear();
+            }
+        });
+    }
+
+    private void deleteThenCrashOwner(BiConsumer<IMap<String, String>, Integer> delete) {
+        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(5))
+                .table("parcels").valueType(ValueType.TEXT).build();
+        try (LocalCluster cluster = Fixtures.cluster(3, "parcels", settings, pool, new SimpleMeterRegistry(), config -> { })) {
+            for (int i = 0; i < KEYS; i++) {
+                Fixtures.execute(pool, "INSERT INTO parcels (id, value) VALUES (?, ?)", "p" + i, "row" + i);
+            }
+            IMap<String, String> viaClient = cluster.newClient().getMap("parcels");
+            for (int i = 0; i < KEYS; i++) {
+                delete.accept(viaClient, i);
+            }
+            assertThat(viaClient.size()).isZero();
+
+            // Well within the 5 s write delay: the deletes are still queued.
+            cluster.terminate(1);
+
+            cluster.awaitSafe(Duration.ofSeconds(60));
+            await().atMost(40, SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(new TreeMap<>(Fixtures.rows(pool, "parcels")))
+                            .as("rows of acknowledged deletes, after the owner's crash").isEmpty());
+        }
+    }
+}
