@@ -17,6 +17,7 @@ import dev.lattice.cacheloader.jdbc.PoisonPolicy;
 import dev.lattice.cacheloader.jdbc.StoreFailedException;
 import dev.lattice.cacheloader.jdbc.TableWriter;
 import dev.lattice.cacheloader.jdbc.TableWriter.Write;
+import dev.lattice.cacheloader.writebehind.PartitionClearing;
 import dev.lattice.cacheloader.writebehind.WriteBehind;
 import dev.lattice.cacheloader.writebehind.WriteBehindSettings;
 import dev.lattice.cacheloader.writebehind.WriteBehindState;
@@ -47,9 +48,11 @@ import org.slf4j.LoggerFactory;
  * <p>Both follow Hazelcast's partial-failure contract: every entry that reached the table (or the
  * dead-letter table, or the spool) is removed from the argument before throwing.
  */
-public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLifecycleSupport {
+public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLifecycleSupport, PartitionClearing {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcMapStore.class);
+    /** Set while this thread clears a partition: Hazelcast's {@code deleteAll} inside the clear finds its keys deleted. */
+    private static final ThreadLocal<Boolean> CLEARING = new ThreadLocal<>();
 
     private final MapTable table;
     private final StoreEnvironment environment;
@@ -169,6 +172,9 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
 
     @Override
     public void deleteAll(Collection<Object> keys) {
+        if (CLEARING.get() != null) {
+            return;
+        }
         if (outsideTheDrainer()) {
             Map<Object, Object> deletes = new HashMap<>();
             keys.forEach(key -> deletes.put(key, null));
@@ -184,6 +190,29 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         Unwritten unwritten = write(writes, "deleting");
         keys.retainAll(unwritten.keys());
         unwritten.throwIfAny();
+    }
+
+    /** Deletes the keys of a cleared partition between two drainer rounds, then lets Hazelcast clear it (see {@code StoredClearOperation}). */
+    @Override
+    public void clearPartition(Collection<Object> keys, Runnable clearInMemory) {
+        Runnable clear = () -> {
+            List<Write> writes = new ArrayList<>(keys.size());
+            keys.forEach(key -> writes.add(new Write(key, null, view().partitionOf(key), key)));
+            write(writes, "clearing").throwIfAny();
+            CLEARING.set(Boolean.TRUE);
+            try {
+                clearInMemory.run();
+            } finally {
+                CLEARING.remove();
+            }
+        };
+        WriteBehind current = writeBehind;
+        if (current == null || shuttingDown) {
+            clear.run();
+        } else if (!current.betweenRounds(clear)) {
+            throw new StoreFailedException("map '" + table.mapName() + "': clear waited over 5 s for the write-behind"
+                    + " drainer's round; nothing of this partition was cleared", null);
+        }
     }
 
     /**

@@ -15,6 +15,7 @@ import com.hazelcast.map.impl.operation.MapOperation;
 import com.hazelcast.map.impl.operation.MapOperationProvider;
 import com.hazelcast.map.impl.operation.MapOperationProviders;
 import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.operationservice.OperationFactory;
 import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,6 +118,16 @@ public final class DeleteBackups {
         @Override
         public MapOperation createRemoveIfSameOperation(String name, Data key, Data value) {
             return new BackedUpRemoveIfSameOperation(name, key, value);
+        }
+
+        @Override
+        public MapOperation createClearOperation(String name) {
+            return new StoredClearOperation(name);
+        }
+
+        @Override
+        public OperationFactory createClearOperationFactory(String name) {
+            return new StoredClearOperationFactory(name);
         }
     }
 }

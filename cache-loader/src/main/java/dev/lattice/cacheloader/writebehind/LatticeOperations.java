@@ -16,6 +16,8 @@ public final class LatticeOperations implements DataSerializableFactory {
     static final int REMOVE = 2;
     static final int DELETE_BACKUP = 3;
     static final int REMOVE_IF_SAME = 4;
+    static final int CLEAR = 5;
+    static final int CLEAR_FACTORY = 6;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -24,6 +26,8 @@ public final class LatticeOperations implements DataSerializableFactory {
             case REMOVE -> new BackedUpRemoveOperation();
             case DELETE_BACKUP -> new QueuedDeleteBackupOperation();
             case REMOVE_IF_SAME -> new BackedUpRemoveIfSameOperation();
+            case CLEAR -> new StoredClearOperation();
+            case CLEAR_FACTORY -> new StoredClearOperationFactory();
             default -> null;
         };
     }

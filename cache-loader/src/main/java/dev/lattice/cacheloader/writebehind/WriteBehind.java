@@ -42,6 +42,15 @@ public final class WriteBehind implements AutoCloseable {
         return drainer.betweenRounds(() -> write.accept(member.latestQueued(writes)), ROUND_WAIT);
     }
 
+    /**
+     * Runs {@code action} between two of the drainer's rounds (for a clear, which must not have a
+     * round store a queued value after its delete). Returns false, running nothing, if the drainer's
+     * round did not end in time.
+     */
+    public boolean betweenRounds(Runnable action) {
+        return drainer.betweenRounds(action, ROUND_WAIT);
+    }
+
     /** For debugging: where each of {@code keys} (of {@code writes}) stands on this member; never logs values. */
     public List<String> explain(Map<Object, Object> writes, Set<Object> keys) {
         return member.explain(writes, keys);
