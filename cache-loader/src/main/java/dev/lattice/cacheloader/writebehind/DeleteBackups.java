@@ -8,12 +8,14 @@ import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.impl.MapService;
 import com.hazelcast.map.impl.MapServiceContext;
 import com.hazelcast.map.impl.operation.DefaultMapOperationProvider;
 import com.hazelcast.map.impl.operation.MapOperation;
 import com.hazelcast.map.impl.operation.MapOperationProvider;
 import com.hazelcast.map.impl.operation.MapOperationProviders;
+import com.hazelcast.query.Predicate;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.operationservice.OperationFactory;
 import java.lang.reflect.Field;
@@ -128,6 +130,17 @@ public final class DeleteBackups {
         @Override
         public OperationFactory createClearOperationFactory(String name) {
             return new StoredClearOperationFactory(name);
+        }
+
+        @Override
+        public OperationFactory createPartitionWideEntryOperationFactory(String name, EntryProcessor entryProcessor) {
+            return new PartitionWideChangesOperationFactory(name, entryProcessor, null);
+        }
+
+        @Override
+        public OperationFactory createPartitionWideEntryWithPredicateOperationFactory(String name, EntryProcessor entryProcessor,
+                Predicate predicate) {
+            return new PartitionWideChangesOperationFactory(name, entryProcessor, predicate);
         }
     }
 }

@@ -18,6 +18,9 @@ public final class LatticeOperations implements DataSerializableFactory {
     static final int REMOVE_IF_SAME = 4;
     static final int CLEAR = 5;
     static final int CLEAR_FACTORY = 6;
+    static final int PARTITION_WIDE = 7;
+    static final int PARTITION_WIDE_FACTORY = 8;
+    static final int CHANGES_BACKUP = 9;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -28,6 +31,9 @@ public final class LatticeOperations implements DataSerializableFactory {
             case REMOVE_IF_SAME -> new BackedUpRemoveIfSameOperation();
             case CLEAR -> new StoredClearOperation();
             case CLEAR_FACTORY -> new StoredClearOperationFactory();
+            case PARTITION_WIDE -> new PartitionWideChangesOperation();
+            case PARTITION_WIDE_FACTORY -> new PartitionWideChangesOperationFactory();
+            case CHANGES_BACKUP -> new QueuedChangesBackupOperation();
             default -> null;
         };
     }

@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import dev.lattice.cacheloader.config.MapStoreSettings;
@@ -18,12 +19,13 @@ import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deletes {@link DeleteOfUnloadedKeyTest} does not make, of rows the map did not hold in memory
- * on every replica: never read ({@code remove(key, value)} reads the row on the owner only), or
- * read through a {@code get}, which loads the row on the owner only. Each must survive the crash
- * of the owner before its write delay, like any acknowledged write.
+ * Writes of rows the map did not hold in memory on every replica, beyond the deletes of
+ * {@link DeleteOfUnloadedKeyTest}: never read ({@code remove(key, value)} reads the row on the owner
+ * only), or read through a {@code get}, which loads the row on the owner only, so a backup that
+ * replays the operation on its own entries misses it. Each must survive the crash of the owner
+ * before its write delay, like any acknowledged write.
  */
-class OtherDeletesOfUnloadedKeysTest extends DatabaseBackedTest {
+class RowsLoadedOnTheOwnerOnlyTest extends DatabaseBackedTest {
 
     private static final int KEYS = 300;
 
@@ -48,6 +50,39 @@ class OtherDeletesOfUnloadedKeysTest extends DatabaseBackedTest {
                 map.removeAll(Predicates.alwaysTrue());
             }
         });
+    }
+
+    @Test
+    void executeOnEntriesOverRowsReadOnlyThroughGet_itsUpdatesReachTheTableAfterTheOwnersCrash() {
+        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(5))
+                .table("parcels").valueType(ValueType.TEXT).build();
+        try (LocalCluster cluster = Fixtures.cluster(3, "parcels", settings, pool, new SimpleMeterRegistry(), config -> { })) {
+            Map<String, String> expected = new TreeMap<>();
+            for (int i = 0; i < KEYS; i++) {
+                Fixtures.execute(pool, "INSERT INTO parcels (id, value) VALUES (?, ?)", "p" + i, "row" + i);
+                expected.put("p" + i, "updated-row" + i);
+            }
+            IMap<String, String> parcels = cluster.newClient().getMap("parcels");
+            for (int i = 0; i < KEYS; i++) {
+                assertThat(parcels.get("p" + i)).isEqualTo("row" + i);
+            }
+            parcels.executeOnEntries(new Prefix("updated-"));
+
+            cluster.terminate(1);
+
+            cluster.awaitSafe(Duration.ofSeconds(60));
+            await().atMost(40, SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(new TreeMap<>(Fixtures.rows(pool, "parcels"))).as("rows after the owner's crash").isEqualTo(expected));
+        }
+    }
+
+    /** Prefixes every value; runs on members, so it travels serialized. */
+    private record Prefix(String prefix) implements EntryProcessor<String, String, Void> {
+        @Override
+        public Void process(Map.Entry<String, String> entry) {
+            entry.setValue(prefix + entry.getValue());
+            return null;
+        }
     }
 
     @Test
