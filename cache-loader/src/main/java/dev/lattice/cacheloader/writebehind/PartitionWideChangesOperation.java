@@ -42,7 +42,7 @@ public final class PartitionWideChangesOperation extends PartitionWideEntryWithP
 
     @Override
     protected void runInternal() {
-        if (!(recordStore.getMapDataStore() instanceof WriteBehindStore store)) {
+        if (recordStore == null || !(recordStore.getMapDataStore() instanceof WriteBehindStore store)) {
             super.runInternal();
             return;
         }

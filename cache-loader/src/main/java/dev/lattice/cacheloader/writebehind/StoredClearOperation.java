@@ -1,6 +1,7 @@
 package dev.lattice.cacheloader.writebehind;
 
 import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.map.impl.MapStoreWrapper;
 import com.hazelcast.map.impl.mapstore.MapDataStore;
 import com.hazelcast.map.impl.mapstore.writebehind.WriteBehindStore;
 import com.hazelcast.map.impl.mapstore.writebehind.entry.DelayedEntry;
@@ -43,8 +44,9 @@ public final class StoredClearOperation extends ClearOperation {
 
     @Override
     protected void runInternal() {
-        MapDataStore<Data, Object> data = recordStore.getMapDataStore();
-        Object store = mapContainer.getMapStoreContext().getMapStoreWrapper().getImpl();
+        MapDataStore<Data, Object> data = recordStore == null ? null : recordStore.getMapDataStore();
+        MapStoreWrapper wrapper = mapContainer.getMapStoreContext().getMapStoreWrapper();
+        Object store = wrapper == null ? null : wrapper.getImpl();
         if (!(data instanceof WriteBehindStore queue) || !(store instanceof PartitionClearing clearing)) {
             super.runInternal();
             return;
