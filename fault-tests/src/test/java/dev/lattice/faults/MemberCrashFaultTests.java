@@ -37,13 +37,16 @@ class MemberCrashFaultTests {
      * The table already holds every key when the writers start, and the map loads lazily, so the
      * writers' first deletes remove rows the grid never held in memory. Hazelcast queues such a
      * delete on its owner only: before Lattice backed these deletes up, the owner's kill -9 lost the
-     * ones still queued, and their rows stayed ({@code DeleteOfUnloadedKeyTest}).
+     * ones still queued, and their rows stayed ({@code DeleteOfUnloadedKeyTest}). Half the deletes
+     * are {@code remove(key, value)}, whose backup skipped its queue for such a row
+     * ({@code RowsLoadedOnTheOwnerOnlyTest}).
      */
     @Test
     void killMinus9WhileDeletingRowsNotInMemory_everyAcknowledgedDeleteReachesTheTable() throws Exception {
         for (int run = 0; run < Scenario.runs(); run++) {
             try (Scenario s = Scenario.start("kill -9 while deleting rows not in memory", 3, Scenario.seed() + run)) {
                 s.database.insertRows(s.ledger.preload(Scenario.WRITERS, Scenario.KEYS));
+                s.ledger.withConditionalRemoves();
                 s.mark(Scenario.KEYS + " rows in the table, none in the grid");
                 s.startLoad();
                 Scenario.hold(Scenario.load().dividedBy(3));
