@@ -1,5 +1,7 @@
 package dev.lattice.cacheloader;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lattice.cacheloader.jdbc.CombinedWrites;
 import dev.lattice.cacheloader.jdbc.FailureClassifier;
 import dev.lattice.cacheloader.jdbc.MapTable;
 import dev.lattice.cacheloader.jdbc.Ownership;
@@ -20,10 +22,13 @@ import org.slf4j.LoggerFactory;
  * The writes of one map's {@link JdbcMapStore}: each batch goes through the fenced writer, and every
  * entry is settled as stored, parked (dead-lettered, or saved to the shutdown spool) or unwritten.
  * Only unwritten entries stay in Hazelcast's argument, so a partial failure retries only them.
+ * Write-through stores of concurrent callers share transactions ({@link CombinedWrites}).
  */
 final class StoreWrites {
 
     private static final Logger log = LoggerFactory.getLogger(StoreWrites.class);
+    /** Rows of one combined write-through transaction at most. */
+    private static final int COMBINED_ROWS = 500;
 
     private final MapTable table;
     private final TableWriter writer;
@@ -32,6 +37,8 @@ final class StoreWrites {
     private final WriteBehindState state;
     private final int minimumClusterSize;
     private final boolean writeBehind;
+    /** Write-through only: concurrent stores share transactions. */
+    private final CombinedWrites combined;
     private volatile boolean flushFoundDatabaseDown;
 
     StoreWrites(MapTable table, TableWriter writer, PoisonPolicy poison, SpoolRecovery spool, WriteBehindState state,
@@ -43,6 +50,12 @@ final class StoreWrites {
         this.state = state;
         this.minimumClusterSize = minimumClusterSize;
         this.writeBehind = state != null;
+        this.combined = writeBehind ? null : new CombinedWrites(writer, connections(table), COMBINED_ROWS);
+    }
+
+    /** As many combined write-through transactions at once as the pool has connections (4 if unknown). */
+    private static int connections(MapTable table) {
+        return table.dataSource() instanceof HikariDataSource pool ? pool.getMaximumPoolSize() : 4;
     }
 
     /** Keys that are neither in the table nor parked anywhere, and why. */
@@ -72,7 +85,7 @@ final class StoreWrites {
             // connection timeout per partition, or the member would overrun its grace period.
             return spoolAll(writes, what, view);
         }
-        Result result = writes.size() == 1 && !writeBehind ? writer.writeEach(writes, view) : writer.write(writes, view);
+        Result result = writeBehind ? writer.write(writes, view) : combined.write(writes, view);
         if (shuttingDown && result.databaseFailure() != null) {
             flushFoundDatabaseDown = true;
         }

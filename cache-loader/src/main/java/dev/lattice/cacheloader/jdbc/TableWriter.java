@@ -76,6 +76,15 @@ public final class TableWriter {
             return databaseFailure;
         }
 
+        /** The outcomes of {@code count} writes from {@code from}, as if they had been written alone; the failure is shared. */
+        Result slice(int from, int count) {
+            Result slice = new Result(count);
+            System.arraycopy(outcomes, from, slice.outcomes, 0, count);
+            System.arraycopy(errors, from, slice.errors, 0, count);
+            slice.databaseFailure = databaseFailure;
+            return slice;
+        }
+
         public int count(Outcome outcome) {
             return (int) Arrays.stream(outcomes).filter(o -> o == outcome).count();
         }
