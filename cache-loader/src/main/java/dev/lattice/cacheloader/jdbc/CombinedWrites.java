@@ -49,27 +49,44 @@ public final class CombinedWrites {
         this.maxRows = maxRows;
     }
 
-    private record Request(List<Write> writes, Ownership view, CompletableFuture<Result> done) {
+    /** One caller's writes; {@code taken} once a writer took them (then the caller only waits). */
+    private static final class Request {
+        final List<Write> writes;
+        final Ownership view;
+        final CompletableFuture<Result> done = new CompletableFuture<>();
+        volatile boolean taken;
+
+        Request(List<Write> writes, Ownership view) {
+            this.writes = writes;
+            this.view = view;
+        }
     }
 
     /** Writes {@code writes} (distinct keys), possibly in one transaction with other callers' writes. */
     public Result write(List<Write> writes, Ownership view) {
-        Request request = new Request(writes, view, new CompletableFuture<>());
+        Request request = new Request(writes, view);
         taking.lock();
         try {
             pending.addLast(request);
         } finally {
             taking.unlock();
         }
-        while (!request.done().isDone()) {
-            // Nothing taken (every writer busy, or the oldest writes wait for a key being written):
-            // the writer that finishes next hands the queue over, so wait for that.
-            if (!writeOneBatchIfFree()) {
-                awaitQuietly(request.done());
+        boolean interrupted = false;
+        while (!request.done.isDone()) {
+            // Not taken and nothing written (every writer busy, or the oldest writes wait for a key
+            // being written): the writer that finishes next hands the queue over, so wait for that.
+            if (request.taken || !writeOneBatchIfFree()) {
+                interrupted |= awaitQuietly(request.done);
             }
         }
         handOver();
-        return join(request.done());
+        try {
+            return join(request.done);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -110,17 +127,17 @@ public final class CombinedWrites {
             return false;
         }
         List<Write> combined = new ArrayList<>();
-        taken.forEach(r -> combined.addAll(r.writes()));
+        taken.forEach(r -> combined.addAll(r.writes));
         try {
-            Ownership view = taken.get(0).view();
+            Ownership view = taken.get(0).view;
             Result result = combined.size() == 1 ? writer.writeEach(combined, view) : writer.write(combined, view);
             int from = 0;
             for (Request r : taken) {
-                r.done().complete(result.slice(from, r.writes().size()));
-                from += r.writes().size();
+                r.done.complete(result.slice(from, r.writes.size()));
+                from += r.writes.size();
             }
         } catch (RuntimeException | Error e) {
-            taken.forEach(r -> r.done().completeExceptionally(e));
+            taken.forEach(r -> r.done.completeExceptionally(e));
         } finally {
             taking.lock();
             try {
@@ -139,14 +156,15 @@ public final class CombinedWrites {
         taking.lock();
         try {
             for (Request next = pending.peekFirst(); next != null; next = pending.peekFirst()) {
-                boolean clash = next.writes().stream().anyMatch(w -> keys.contains(w.key()) || inFlight.contains(w.key()));
-                if (clash || (rows > 0 && rows + next.writes().size() > maxRows)) {
+                boolean clash = next.writes.stream().anyMatch(w -> keys.contains(w.key()) || inFlight.contains(w.key()));
+                if (clash || (rows > 0 && rows + next.writes.size() > maxRows)) {
                     break;
                 }
                 pending.pollFirst();
+                next.taken = true;
                 taken.add(next);
-                rows += next.writes().size();
-                next.writes().forEach(w -> keys.add(w.key()));
+                rows += next.writes.size();
+                next.writes.forEach(w -> keys.add(w.key()));
             }
             inFlight.addAll(keys);
         } finally {
@@ -155,13 +173,16 @@ public final class CombinedWrites {
         return taken;
     }
 
-    private static void awaitQuietly(CompletableFuture<Result> done) {
+    /** Waits a little for {@code done}; true if the thread was interrupted (the flag is cleared, to be set again later). */
+    private static boolean awaitQuietly(CompletableFuture<Result> done) {
         try {
             done.get(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+            return false;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // A caller's rows may be in a transaction already: it keeps waiting for the outcome.
+            return true;
         } catch (ExecutionException | TimeoutException e) {
-            // done, or looked at again by the caller's loop
+            return false;
         }
     }
 

@@ -23,9 +23,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Makes every delete and remove of a write-behind map wait for its backup
- * ({@link BackedUpDeleteOperation}): a member's map service is given operation providers that
- * create Lattice's operations for write-behind maps and Hazelcast's for every other map.
+ * Makes every delete of a write-behind map wait for its backup ({@link BackedUpDeleteOperation},
+ * {@link BackedUpRemoveOperation}, {@link BackedUpRemoveIfSameOperation}), backs up exactly what
+ * partition-wide entry processors queued ({@link PartitionWideChangesOperation}) and has a clear
+ * delete its rows before it answers ({@link StoredClearOperation}): a member's map service is given
+ * operation providers that create Lattice's operations for write-behind maps and Hazelcast's for
+ * every other map.
  *
  * <p>Hazelcast has no setting for this, so the providers are swapped in by reflection, when the
  * member starts and before it accepts a connection or creates a map proxy (a member proxy keeps
@@ -104,7 +107,7 @@ public final class DeleteBackups {
         }
     }
 
-    /** Hazelcast's operations, but deletes and removes that always wait for their backup. */
+    /** Hazelcast's operations, but the deletes, clears and partition-wide processors described above. */
     private static final class BackedUpDeletes extends DefaultMapOperationProvider {
 
         @Override
