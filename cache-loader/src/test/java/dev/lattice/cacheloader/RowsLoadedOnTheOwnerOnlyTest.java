@@ -4,9 +4,12 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
+import com.hazelcast.transaction.TransactionContext;
+import com.hazelcast.transaction.TransactionalMap;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.config.ValueType;
@@ -32,6 +35,16 @@ class RowsLoadedOnTheOwnerOnlyTest extends DatabaseBackedTest {
     @Test
     void conditionalRemovesOfRowsNotInMemory_reachTheTableAfterTheOwnersCrash() {
         deleteThenCrashOwner((map, i) -> assertThat(map.remove("p" + i, "row" + i)).as("remove(p%d, row%d)", i, i).isTrue());
+    }
+
+    @Test
+    void transactionalDeletesOfRowsNotInMemory_reachTheTableAfterTheOwnersCrash() {
+        deleteThenCrashOwner((map, i) -> { }, (map, i) -> map.delete("p" + i));
+    }
+
+    @Test
+    void transactionalDeletesOfKeysEveryReplicaHolds_reachTheTableAfterTheOwnersCrash() {
+        deleteThenCrashOwner((map, i) -> map.set("p" + i, "set" + i), (map, i) -> map.delete("p" + i));
     }
 
     @Test
@@ -130,15 +143,27 @@ class RowsLoadedOnTheOwnerOnlyTest extends DatabaseBackedTest {
     }
 
     private void deleteThenCrashOwner(BiConsumer<IMap<String, String>, Integer> delete) {
+        deleteThenCrashOwner(delete, null);
+    }
+
+    private void deleteThenCrashOwner(BiConsumer<IMap<String, String>, Integer> delete,
+            BiConsumer<TransactionalMap<String, String>, Integer> inTransaction) {
         MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(5))
                 .table("parcels").valueType(ValueType.TEXT).build();
         try (LocalCluster cluster = Fixtures.cluster(3, "parcels", settings, pool, new SimpleMeterRegistry(), config -> { })) {
             for (int i = 0; i < KEYS; i++) {
                 Fixtures.execute(pool, "INSERT INTO parcels (id, value) VALUES (?, ?)", "p" + i, "row" + i);
             }
-            IMap<String, String> viaClient = cluster.newClient().getMap("parcels");
+            HazelcastInstance client = cluster.newClient();
+            IMap<String, String> viaClient = client.getMap("parcels");
             for (int i = 0; i < KEYS; i++) {
                 delete.accept(viaClient, i);
+            }
+            for (int i = 0; i < KEYS && inTransaction != null; i++) {
+                TransactionContext transaction = client.newTransactionContext();
+                transaction.beginTransaction();
+                inTransaction.accept(transaction.getMap("parcels"), i);
+                transaction.commitTransaction();
             }
             assertThat(viaClient.size()).isZero();
 

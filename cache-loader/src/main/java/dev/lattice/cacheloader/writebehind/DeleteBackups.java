@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes every delete of a write-behind map wait for its backup ({@link BackedUpDeleteOperation},
- * {@link BackedUpRemoveOperation}, {@link BackedUpRemoveIfSameOperation}), backs up exactly what
+ * {@link BackedUpRemoveOperation}, {@link BackedUpRemoveIfSameOperation},
+ * {@link BackedUpTxnDeleteOperation}), backs up exactly what
  * partition-wide entry processors queued ({@link PartitionWideChangesOperation}) and has a clear
  * delete its rows before it answers ({@link StoredClearOperation}): a member's map service is given
  * operation providers that create Lattice's operations for write-behind maps and Hazelcast's for
@@ -123,6 +124,11 @@ public final class DeleteBackups {
         @Override
         public MapOperation createRemoveIfSameOperation(String name, Data key, Data value) {
             return new BackedUpRemoveIfSameOperation(name, key, value);
+        }
+
+        @Override
+        public MapOperation createTxnDeleteOperation(String name, Data key, long version) {
+            return new BackedUpTxnDeleteOperation(name, key, version);
         }
 
         @Override

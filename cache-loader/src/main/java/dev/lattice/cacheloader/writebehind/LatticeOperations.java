@@ -21,6 +21,8 @@ public final class LatticeOperations implements DataSerializableFactory {
     static final int PARTITION_WIDE = 7;
     static final int PARTITION_WIDE_FACTORY = 8;
     static final int CHANGES_BACKUP = 9;
+    static final int TXN_DELETE = 10;
+    static final int TXN_DELETE_BACKUP = 11;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -34,6 +36,8 @@ public final class LatticeOperations implements DataSerializableFactory {
             case PARTITION_WIDE -> new PartitionWideChangesOperation();
             case PARTITION_WIDE_FACTORY -> new PartitionWideChangesOperationFactory();
             case CHANGES_BACKUP -> new QueuedChangesBackupOperation();
+            case TXN_DELETE -> new BackedUpTxnDeleteOperation();
+            case TXN_DELETE_BACKUP -> new QueuedTxnDeleteBackupOperation();
             default -> null;
         };
     }
