@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Writes of rows the map did not hold in memory on every replica, beyond the deletes of
- * {@link DeleteOfUnloadedKeyTest}: never read ({@code remove(key, value)} reads the row on the owner
- * only), or read through a {@code get}, which loads the row on the owner only, so a backup that
- * replays the operation on its own entries misses it. Each must survive the crash of the owner
+ * {@link DeleteOfUnloadedKeyTest}: never read ({@code remove(key, value)} and a transaction read the
+ * row on the owner only), or read through a {@code get}, which loads the row on the owner only, so
+ * a backup that replays the operation on its own entries misses it. A {@code clear} must also
+ * delete the rows at all. Each must survive the crash of the owner
  * before its write delay, like any acknowledged write.
  */
 class RowsLoadedOnTheOwnerOnlyTest extends DatabaseBackedTest {
