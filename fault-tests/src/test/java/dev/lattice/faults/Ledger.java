@@ -102,8 +102,7 @@ final class Ledger {
                     if (conditional) {
                         // A repeat may find the key gone: the attempt that failed as indeterminate removed it.
                         if (!map.remove(key, expectedOld) && !repeat) {
-                            checkPrevious(key, "another value than " + expectedOld + " (remove(key, value) answered false)",
-                                    expectedOld, expectedOld);
+                            staleAnswer(key, "remove(key, value) found another value", expectedOld);
                             missed = true;
                         }
                     } else if (delete) {
@@ -145,16 +144,21 @@ final class Ledger {
 
     private void checkPrevious(String key, String old, String expected, String alsoFine) {
         if (!Objects.equals(old, expected) && !Objects.equals(old, alsoFine)) {
-            staleReads.incrementAndGet();
-            if (staleReadExamples.size() < 10) {
-                // Times in UTC, to find the put in the nodes' logs: when it was answered, and when the
-                // value it should have answered was acknowledged.
-                staleReadKeys.add(key);
-                Long acknowledgedMillis = acknowledgedAt.get(key);
-                staleReadExamples.add(key + ": put answered " + old + ", last acknowledged " + expected + " (answered at "
-                        + Instant.now() + ", last write acknowledged at "
-                        + (acknowledgedMillis == null ? "-" : Instant.ofEpochMilli(acknowledgedMillis)) + ")");
-            }
+            staleAnswer(key, "put answered " + old, expected);
+        }
+    }
+
+    /** Counts an answer that did not match the key's last acknowledged value, and keeps the first ten. */
+    private void staleAnswer(String key, String answer, String expected) {
+        staleReads.incrementAndGet();
+        if (staleReadExamples.size() < 10) {
+            // Times in UTC, to find the call in the nodes' logs: when it was answered, and when the
+            // value it should have seen was acknowledged.
+            staleReadKeys.add(key);
+            Long acknowledgedMillis = acknowledgedAt.get(key);
+            staleReadExamples.add(key + ": " + answer + ", last acknowledged " + expected + " (answered at "
+                    + Instant.now() + ", last write acknowledged at "
+                    + (acknowledgedMillis == null ? "-" : Instant.ofEpochMilli(acknowledgedMillis)) + ")");
         }
     }
 
