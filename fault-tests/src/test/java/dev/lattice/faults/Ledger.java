@@ -24,8 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * be the right one), so the ledger never guesses.
  *
  * <p>The writes (seeded) are half {@code put}s, four in ten {@code set}s and one in ten
- * {@code delete}s of a key written before (with {@link #withConditionalRemoves()}, half of them
- * {@code remove(key, value)} of the last acknowledged value, which must find it). A {@code put} answers the key's previous value: that must
+ * {@code delete}s of a key written before (with {@link #withConditionalWrites()}, half of them
+ * {@code remove(key, value)} of the last acknowledged value, which must find it, and half the writes
+ * of a key without a value {@code putIfAbsent}, which must find none). A {@code put} answers the key's previous value: that must
  * be the key's last acknowledged value, or nothing after an acknowledged delete (or, when the call is
  * a repeat of one that failed, possibly the value being written). Anything else means the grid
  * answered from a copy without the last acknowledged write, a loss the table check alone would miss
@@ -56,15 +57,17 @@ final class Ledger {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
     private volatile boolean deletes;
-    private volatile boolean conditionalRemoves;
+    private volatile boolean conditionalWrites;
 
     /**
-     * Makes half the deletes {@code remove(key, value)} of the key's last acknowledged value. Not in
-     * the partition scenarios: there the repeat of one that failed as indeterminate on a cut-off
-     * member can still be answered without a backup (README, "Still open").
+     * Makes half the deletes {@code remove(key, value)} of the key's last acknowledged value, and half
+     * the writes of a key that has no value (never written, or deleted) {@code putIfAbsent}. The
+     * repeat of either after an indeterminate failure finds the first attempt's work, so it is
+     * accepted as the acknowledgement: one a member confirmed without its backups shows up here as a
+     * lost write.
      */
-    void withConditionalRemoves() {
-        conditionalRemoves = true;
+    void withConditionalWrites() {
+        conditionalWrites = true;
     }
 
     /**
@@ -93,7 +96,8 @@ final class Ledger {
             String expectedOld = previous == null || deleted.contains(key) ? null : "t" + thread + "-s" + previous;
             int op = random.nextInt(10);
             boolean delete = deletes && op == 0 && expectedOld != null;
-            boolean conditional = delete && conditionalRemoves && random.nextBoolean();
+            boolean conditional = delete && conditionalWrites && random.nextBoolean();
+            boolean ifAbsent = !delete && expectedOld == null && conditionalWrites && random.nextBoolean();
             boolean put = !delete && op < 6;
             long started = System.nanoTime();
             boolean missed = false;
@@ -107,6 +111,13 @@ final class Ledger {
                         }
                     } else if (delete) {
                         map.delete(key);
+                    } else if (ifAbsent) {
+                        // A repeat may find its own value: the attempt that failed as indeterminate put it.
+                        String found = map.putIfAbsent(key, value);
+                        if (found != null && !(repeat && found.equals(value))) {
+                            staleAnswer(key, "putIfAbsent found " + found, expectedOld);
+                            missed = true;
+                        }
                     } else if (put) {
                         checkPrevious(key, map.put(key, value), expectedOld, repeat ? value : expectedOld);
                     } else {

@@ -46,7 +46,7 @@ class MemberCrashFaultTests {
         for (int run = 0; run < Scenario.runs(); run++) {
             try (Scenario s = Scenario.start("kill -9 while deleting rows not in memory", 3, Scenario.seed() + run)) {
                 s.database.insertRows(s.ledger.preload(Scenario.WRITERS, Scenario.KEYS));
-                s.ledger.withConditionalRemoves();
+                s.ledger.withConditionalWrites();
                 s.mark(Scenario.KEYS + " rows in the table, none in the grid");
                 s.startLoad();
                 Scenario.hold(Scenario.load().dividedBy(3));

@@ -15,6 +15,7 @@ import com.hazelcast.map.impl.operation.DefaultMapOperationProvider;
 import com.hazelcast.map.impl.operation.MapOperation;
 import com.hazelcast.map.impl.operation.MapOperationProvider;
 import com.hazelcast.map.impl.operation.MapOperationProviders;
+import com.hazelcast.map.impl.record.Record;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.operationservice.OperationFactory;
@@ -25,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Makes every delete of a write-behind map wait for its backup ({@link BackedUpDeleteOperation},
  * {@link BackedUpRemoveOperation}, {@link BackedUpRemoveIfSameOperation},
- * {@link BackedUpTxnDeleteOperation}), backs up exactly what
+ * {@link BackedUpTxnDeleteOperation}), as well as a {@code putIfAbsent} that finds the key present
+ * ({@link BackedUpPutIfAbsentOperation}), backs up exactly what
  * partition-wide entry processors queued ({@link PartitionWideChangesOperation}) and has a clear
  * delete its rows before it answers ({@link StoredClearOperation}): a member's map service is given
  * operation providers that create Lattice's operations for write-behind maps and Hazelcast's for
@@ -108,7 +110,7 @@ public final class DeleteBackups {
         }
     }
 
-    /** Hazelcast's operations, but the deletes, clears and partition-wide processors described above. */
+    /** Hazelcast's operations, but the deletes, put-if-absents, clears and partition-wide processors described above. */
     private static final class BackedUpDeletes extends DefaultMapOperationProvider {
 
         @Override
@@ -124,6 +126,13 @@ public final class DeleteBackups {
         @Override
         public MapOperation createRemoveIfSameOperation(String name, Data key, Data value) {
             return new BackedUpRemoveIfSameOperation(name, key, value);
+        }
+
+        @Override
+        public MapOperation createPutIfAbsentOperation(String name, Data key, Data value, long ttl, long maxIdle) {
+            // With an expiry Hazelcast's own operation runs, which answers a present key without a backup.
+            return ttl == Record.UNSET && maxIdle == Record.UNSET ? new BackedUpPutIfAbsentOperation(name, key, value)
+                    : super.createPutIfAbsentOperation(name, key, value, ttl, maxIdle);
         }
 
         @Override

@@ -23,6 +23,7 @@ public final class LatticeOperations implements DataSerializableFactory {
     static final int CHANGES_BACKUP = 9;
     static final int TXN_DELETE = 10;
     static final int TXN_DELETE_BACKUP = 11;
+    static final int PUT_IF_ABSENT = 12;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -38,6 +39,7 @@ public final class LatticeOperations implements DataSerializableFactory {
             case CHANGES_BACKUP -> new QueuedChangesBackupOperation();
             case TXN_DELETE -> new BackedUpTxnDeleteOperation();
             case TXN_DELETE_BACKUP -> new QueuedTxnDeleteBackupOperation();
+            case PUT_IF_ABSENT -> new BackedUpPutIfAbsentOperation();
             default -> null;
         };
     }

@@ -18,7 +18,7 @@ import java.util.List;
  * <p>Hazelcast's backup runs the processor again over the entries the backup holds. An entry the
  * owner loaded from the table alone (a {@code get} loads on the owner only) is not among them, so
  * its change was queued on the owner only and the owner's crash before its write delay lost it
- * (95 of 300 removes in {@code OtherDeletesOfUnloadedKeysTest}). Here the backup receives each key
+ * (95 of 300 removes in {@code RowsLoadedOnTheOwnerOnlyTest}). Here the backup receives each key
  * the owner queued a write for while this operation ran, with its new value or none (a delete).
  */
 public final class PartitionWideChangesOperation extends PartitionWideEntryWithPredicateOperation {

@@ -1,0 +1,163 @@
+package dev.lattice.cacheloader;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.client.impl.clientside.HazelcastClientProxy;
+import com.hazelcast.client.properties.ClientProperty;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IndeterminateOperationStateException;
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.map.IMap;
+import com.hazelcast.spi.impl.PartitionSpecificRunnable;
+import dev.lattice.cacheloader.config.MapStoreSettings;
+import dev.lattice.cacheloader.config.StoreMode;
+import dev.lattice.cacheloader.config.ValueType;
+import dev.lattice.testsupport.LocalCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A conditional write that changes nothing must still wait for its backup on a write-behind map.
+ *
+ * <p>Its answer is what a caller acts on when it repeats a call that failed as indeterminate (the
+ * owner applied it, its backup did not confirm): {@code remove(key, value)} finding no entry, or
+ * {@code putIfAbsent} finding the caller's own value, says "your first attempt landed". Hazelcast
+ * answers both without a backup, so a member cut off from its backups acknowledged such a repeat
+ * alone, and the write it confirmed lived on that member only. Here the backup's partition thread
+ * is held, which is what a cut-off backup looks like to the owner: the repeat must fail as
+ * indeterminate too, not answer.
+ */
+class ConditionalWritesThatChangeNothingTest extends DatabaseBackedTest {
+
+    private static final String KEY = "parcel";
+
+    @Test
+    void repeatOfAnIndeterminateConditionalRemove_waitsForTheBackupToo() {
+        try (LocalCluster cluster = cluster()) {
+            IMap<String, String> parcels = parcels(cluster);
+            String key = keyOwnedBy(cluster.member(0));
+            parcels.set(key, "v1");
+
+            try (HeldPartition held = HeldPartition.hold(cluster.member(1), cluster.member(0).getPartitionService().getPartition(key).getPartitionId())) {
+                assertThatThrownBy(() -> parcels.remove(key, "v1")).as("the first attempt, its backup held")
+                        .isInstanceOf(IndeterminateOperationStateException.class);
+                assertThatThrownBy(() -> parcels.remove(key, "v1")).as("the repeat, which finds nothing to remove")
+                        .isInstanceOf(IndeterminateOperationStateException.class);
+            }
+
+            await().atMost(20, SECONDS).until(() -> Fixtures.rows(pool, "parcels").isEmpty());
+            assertThat(parcels.get(key)).isNull();
+        }
+    }
+
+    @Test
+    void repeatOfAnIndeterminatePutIfAbsent_waitsForTheBackupToo() {
+        try (LocalCluster cluster = cluster()) {
+            IMap<String, String> parcels = parcels(cluster);
+            String key = keyOwnedBy(cluster.member(0));
+
+            try (HeldPartition held = HeldPartition.hold(cluster.member(1), cluster.member(0).getPartitionService().getPartition(key).getPartitionId())) {
+                assertThatThrownBy(() -> parcels.putIfAbsent(key, "v1")).as("the first attempt, its backup held")
+                        .isInstanceOf(IndeterminateOperationStateException.class);
+                assertThatThrownBy(() -> parcels.putIfAbsent(key, "v1")).as("the repeat, which finds its own value")
+                        .isInstanceOf(IndeterminateOperationStateException.class);
+            }
+
+            await().atMost(20, SECONDS).until(() -> Fixtures.rows(pool, "parcels"), Map.of(key, "v1")::equals);
+        }
+    }
+
+    /** The backup a present key's putIfAbsent sends carries the value it found, not the one it was given. */
+    @Test
+    void putIfAbsentOfAPresentKey_leavesTheBackupWithTheValueItFound() {
+        try (LocalCluster cluster = cluster()) {
+            IMap<String, String> parcels = parcels(cluster);
+            String key = keyOwnedBy(cluster.member(0));
+            parcels.set(key, "v1");
+
+            assertThat(parcels.putIfAbsent(key, "v2")).isEqualTo("v1");
+            cluster.terminate(0);
+
+            cluster.awaitSafe(Duration.ofSeconds(60));
+            assertThat(parcels.get(key)).isEqualTo("v1");
+            await().atMost(20, SECONDS).until(() -> Fixtures.rows(pool, "parcels"), Map.of(key, "v1")::equals);
+        }
+    }
+
+    private LocalCluster cluster() {
+        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(2))
+                .table("parcels").valueType(ValueType.TEXT).build();
+        return Fixtures.cluster(2, "parcels", settings, pool, new SimpleMeterRegistry(), config -> { });
+    }
+
+    /**
+     * As Lattice's client is set up: a write whose backup does not confirm fails, after a short wait
+     * here. Connected to both members (a backup confirms to the client over its own connection) and
+     * with the map loaded on every partition, so that holding a partition later holds a backup only.
+     */
+    private static IMap<String, String> parcels(LocalCluster cluster) {
+        HazelcastInstance client = cluster.newClient(config -> config
+                .setProperty(ClientProperty.FAIL_ON_INDETERMINATE_OPERATION_STATE.getName(), "true")
+                .setProperty(ClientProperty.OPERATION_BACKUP_TIMEOUT_MILLIS.getName(), "1000"));
+        await().atMost(30, SECONDS).until(() ->
+                ((HazelcastClientProxy) client).client.getConnectionManager().getActiveConnections().size() == 2);
+        IMap<String, String> parcels = client.getMap("parcels");
+        assertThat(parcels.size()).isZero();
+        return parcels;
+    }
+
+    private static String keyOwnedBy(HazelcastInstance member) {
+        for (int i = 0; ; i++) {
+            String key = KEY + i;
+            if (member.getPartitionService().getPartition(key).getOwner().equals(member.getCluster().getLocalMember())) {
+                return key;
+            }
+        }
+    }
+
+    /** Keeps the partition thread of one partition of a member busy, as a cut-off member would look to its peers. */
+    private static final class HeldPartition implements AutoCloseable {
+
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        static HeldPartition hold(HazelcastInstance member, int partitionId) {
+            HeldPartition held = new HeldPartition();
+            CountDownLatch holding = new CountDownLatch(1);
+            ((HazelcastInstanceProxy) member).getOriginal().node.getNodeEngine().getOperationService()
+                    .execute(new PartitionSpecificRunnable() {
+                        @Override
+                        public int getPartitionId() {
+                            return partitionId;
+                        }
+
+                        @Override
+                        public void run() {
+                            holding.countDown();
+                            try {
+                                held.release.await(60, SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    });
+            try {
+                assertThat(holding.await(10, SECONDS)).as("the partition thread is held").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return held;
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+        }
+    }
+}
