@@ -73,6 +73,23 @@ class ConditionalWritesThatChangeNothingTest extends DatabaseBackedTest {
         }
     }
 
+    @Test
+    void repeatOfAnIndeterminatePutIfAbsentWithATtl_waitsForTheBackupToo_andTheTtlHolds() {
+        try (LocalCluster cluster = cluster()) {
+            IMap<String, String> parcels = parcels(cluster);
+            String key = keyOwnedBy(cluster.member(0));
+
+            try (HeldPartition held = HeldPartition.hold(cluster.member(1), cluster.member(0).getPartitionService().getPartition(key).getPartitionId())) {
+                assertThatThrownBy(() -> parcels.putIfAbsent(key, "v1", 60, SECONDS)).as("the first attempt, its backup held")
+                        .isInstanceOf(IndeterminateOperationStateException.class);
+                assertThatThrownBy(() -> parcels.putIfAbsent(key, "v1", 60, SECONDS)).as("the repeat, which finds its own value")
+                        .isInstanceOf(IndeterminateOperationStateException.class);
+            }
+
+            assertThat(parcels.getEntryView(key).getTtl()).as("the entry's TTL").isEqualTo(60_000L);
+        }
+    }
+
     /** The backup a present key's putIfAbsent sends carries the value it found, not the one it was given. */
     @Test
     void putIfAbsentOfAPresentKey_leavesTheBackupWithTheValueItFound() {

@@ -15,7 +15,6 @@ import com.hazelcast.map.impl.operation.DefaultMapOperationProvider;
 import com.hazelcast.map.impl.operation.MapOperation;
 import com.hazelcast.map.impl.operation.MapOperationProvider;
 import com.hazelcast.map.impl.operation.MapOperationProviders;
-import com.hazelcast.map.impl.record.Record;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.operationservice.OperationFactory;
@@ -130,9 +129,7 @@ public final class DeleteBackups {
 
         @Override
         public MapOperation createPutIfAbsentOperation(String name, Data key, Data value, long ttl, long maxIdle) {
-            // With an expiry Hazelcast's own operation runs, which answers a present key without a backup.
-            return ttl == Record.UNSET && maxIdle == Record.UNSET ? new BackedUpPutIfAbsentOperation(name, key, value)
-                    : super.createPutIfAbsentOperation(name, key, value, ttl, maxIdle);
+            return new BackedUpPutIfAbsentOperation(name, key, value, ttl, maxIdle);
         }
 
         @Override
