@@ -27,17 +27,13 @@ import org.junit.jupiter.api.Test;
  * memory, because it loaded them for the operation itself. The backup must end with the owner's new
  * value queued, whatever it held before, so that the update reaches the table when the owner crashes
  * within the write delay. An entry processor is the sharpest case: its backup runs the processor
- * again on the backup's own entry, which it does not have.
+ * again on the backup's own entry, which it does not have ({@code executeOnKey} of a row not in
+ * memory: {@link EntryProcessorOnUnloadedKeyTest}). All of these held on Hazelcast's own operations
+ * when written; they pin it.
  */
 class UpdatesOfRowsLoadedOnTheOwnerOnlyTest extends DatabaseBackedTest {
 
     private static final int KEYS = 300;
-
-    @Test
-    void executeOnKeyOverRowsNotInMemory_itsUpdatesReachTheTableAfterTheOwnersCrash() {
-        updateThenCrashOwner((map, i) -> assertThat(map.executeOnKey("p" + i, new Prefix("updated-")))
-                .isEqualTo("updated-row" + i));
-    }
 
     @Test
     void executeOnKeysOverRowsNotInMemory_itsUpdatesReachTheTableAfterTheOwnersCrash() {
