@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The writes (seeded) are half {@code put}s, four in ten {@code set}s and one in ten
  * {@code delete}s of a key written before (with {@link #withConditionalWrites()}, half of them
  * {@code remove(key, value)} of the last acknowledged value, which must find it, and half the writes
- * of a key without a value {@code putIfAbsent}, which must find none). A {@code put} answers the key's previous value: that must
+ * of a key without a value {@code putIfAbsent}, which must find none or its own value). A {@code put} answers the key's previous value: that must
  * be the key's last acknowledged value, or nothing after an acknowledged delete (or, when the call is
  * a repeat of one that failed, possibly the value being written). Anything else means the grid
  * answered from a copy without the last acknowledged write, a loss the table check alone would miss
@@ -112,9 +112,10 @@ final class Ledger {
                     } else if (delete) {
                         map.delete(key);
                     } else if (ifAbsent) {
-                        // A repeat may find its own value: the attempt that failed as indeterminate put it.
+                        // It may find its own value (values are unique): the attempt that failed as
+                        // indeterminate put it, and the caller can tell that its write landed.
                         String found = map.putIfAbsent(key, value);
-                        if (found != null && !(repeat && found.equals(value))) {
+                        if (found != null && !found.equals(value)) {
                             staleAnswer(key, "putIfAbsent found " + found, expectedOld);
                             missed = true;
                         }

@@ -207,6 +207,8 @@ final class Scenario implements AutoCloseable {
         StringBuilder out = new StringBuilder(name + " (seed " + seed + ") ended wrong; scenario events:\n");
         events.forEach(e -> out.append("  ").append(e).append('\n'));
         inGrid.examples().forEach(e -> out.append("  ").append(e).append('\n'));
+        // Asserted only after the table and the grid, so a run failing on those would not show them.
+        ledger.staleReadExamples().forEach(e -> out.append("  answer: ").append(e).append('\n'));
         try {
             Set<String> keys = new LinkedHashSet<>(check.keys());
             keys.addAll(inGrid.keys());

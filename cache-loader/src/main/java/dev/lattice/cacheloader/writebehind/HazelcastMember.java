@@ -21,30 +21,22 @@ import com.hazelcast.map.impl.recordstore.RecordStore;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.NodeEngineImpl;
 import com.hazelcast.spi.properties.ClusterProperty;
-import dev.lattice.cacheloader.jdbc.MapTable;
 import dev.lattice.cacheloader.jdbc.Ownership;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Lattice's only door into Hazelcast internals: a member's partition table and the write-behind
- * queues of one map. Everything Hazelcast-internal that write-behind needs goes through here, so
- * an upgrade has one class to check (Hazelcast 5.7.0 is the last Community Edition release, so the
- * internals are fixed for this line); the tests in this module exercise every method on real members.
+ * Lattice's door into a member's partition table and the write-behind queues of one map. With
+ * {@link HandedOverWrites} (which reads those queues) and the operations {@link DeleteBackups}
+ * installs, these are the Hazelcast internals write-behind depends on, and the classes to check on an
+ * upgrade (Hazelcast 5.7.0 is the last Community Edition release, so the internals are fixed for
+ * this line); the tests in this module exercise every method on real members.
  */
 final class HazelcastMember implements Ownership {
 
-    private static final Logger log = LoggerFactory.getLogger(HazelcastMember.class);
     private static final VarHandle STAGING_AREA;
     private static final MethodHandle REMOVE_FROM_STAGING_AREA;
 
@@ -94,6 +86,11 @@ final class HazelcastMember implements Ownership {
             throw new IllegalArgumentException("a map store runs on a Hazelcast member; got " + instance.getClass().getName());
         }
         return impl.node.getNodeEngine();
+    }
+
+    /** Whether the map neither evicts nor expires entries, so an entry it lacks was removed by a write. */
+    boolean keepsEntries() {
+        return keepsEntries;
     }
 
     HazelcastInstance instance() {
@@ -150,7 +147,7 @@ final class HazelcastMember implements Ownership {
     }
 
     /** This member's replica index of the partition (0 the owner), or -1 if it holds none; for debug logs. */
-    private int replicaIndex(int partitionId) {
+    int replicaIndex(int partitionId) {
         IPartition partition = partitions().getPartition(partitionId);
         Address self = nodeEngine.getThisAddress();
         for (int i = 0; i <= IPartition.MAX_BACKUP_COUNT; i++) {
@@ -223,7 +220,7 @@ final class HazelcastMember implements Ownership {
     }
 
     /** This map's in-memory entries of the partition on this member, or null if it holds none. */
-    private RecordStore<?> records(int partitionId) {
+    RecordStore<?> records(int partitionId) {
         return mapServiceContext().getPartitionContainer(partitionId).getExistingRecordStore(mapName);
     }
 
@@ -243,7 +240,7 @@ final class HazelcastMember implements Ownership {
     }
 
     /** Whether the store's queue holds a write of the key (the queue matches entries by key). */
-    private static boolean queued(WriteBehindStore store, Data key) {
+    static boolean queued(WriteBehindStore store, Data key) {
         return store.getWriteBehindQueue().contains(DelayedEntries.newNullEntry(key));
     }
 
@@ -254,133 +251,6 @@ final class HazelcastMember implements Ownership {
         } catch (Throwable e) {
             throw new IllegalStateException("could not clear a stored write-behind entry", e);
         }
-    }
-
-    /**
-     * The keys of {@code writes} (key to value, null for a delete) whose latest queued write on this
-     * member holds that same value: the others were replaced by a newer write or already stored.
-     */
-    Set<Object> latestQueued(Map<Object, Object> writes) {
-        var serialization = nodeEngine.getSerializationService();
-        Map<Data, Object> keys = new HashMap<>();
-        Map<Integer, Set<Data>> byPartition = new HashMap<>();
-        writes.keySet().forEach(key -> {
-            Data data = serialization.toData(key);
-            keys.put(data, key);
-            byPartition.computeIfAbsent(partitions().getPartitionId(data), p -> new HashSet<>()).add(data);
-        });
-        Set<Object> latest = new HashSet<>();
-        List<String> held = new ArrayList<>();
-        int[] heldCount = {0};
-        byPartition.forEach((partition, wanted) -> {
-            WriteBehindStore store = store(partition);
-            if (store == null) {
-                return;
-            }
-            List<DelayedEntry> found = new ArrayList<>();
-            queue(store).filter(e -> wanted.contains((Data) e.getKey()), found);
-            Map<Data, DelayedEntry> newest = new HashMap<>();
-            found.forEach(e -> newest.merge((Data) e.getKey(), e, (a, b) -> b.getSequence() > a.getSequence() ? b : a));
-            RecordStore<?> records = records(partition);
-            for (Data data : wanted) {
-                Object key = keys.get(data);
-                Object value = writes.get(key);
-                DelayedEntry entry = newest.get(data);
-                if (entry != null ? sameValue(entry.getValue(), value)
-                        : value != null ? holds(records, data, value) : holdsNoEntry(records, data)) {
-                    latest.add(key);
-                    heldCount[0] += entry == null ? 1 : 0;
-                    if (entry == null && held.size() < 50) {
-                        // Replica 0 is the owner; -1 means this member holds no replica of the partition.
-                        held.add(MapTable.describeKey(key) + "@p" + partition + " replica " + replicaIndex(partition));
-                    }
-                }
-            }
-        });
-        if (heldCount[0] > 0) {
-            log.debug("map '{}': {} handed-over write(s) no longer queued but still the key's state in memory (deletes: no entry):"
-                    + " written again: {}", mapName,
-                    heldCount[0], held);
-        }
-        return latest;
-    }
-
-    /**
-     * Whether the map's in-memory entry for the key is {@code value}. A write that is no longer
-     * queued but whose value the entry still holds is the latest write of its key: writing it again
-     * is at worst a repeat. Hazelcast's worker handed over writes that had left the queue unwritten
-     * while partitions moved to a member that had just merged back (docs/reliability.md), and
-     * counting those as done dropped them. Deletes: {@link #holdsNoEntry}.
-     */
-    private boolean holds(RecordStore<?> records, Data key, Object value) {
-        var record = records == null ? null : records.getRecord(key);
-        return record != null && record.getValue() != null && sameValue(record.getValue(), value);
-    }
-
-    /**
-     * Whether a delete that is no longer queued is still the latest write of its key: the member
-     * holds no entry for the key, and the map neither evicts nor expires entries. Deletes handed over
-     * by a joining member's pass of Hazelcast's worker were found no longer queued and yet not stored
-     * (what took them off the queue is the same unknown as for the handed-over writes above), and
-     * counting them as done lost them (DeleteDuringMigrationTest). On a map that evicts or expires,
-     * an entry written after the delete, stored and then evicted would look the same, and writing the
-     * delete again would remove that newer row: there the delete still counts as done.
-     */
-    private boolean holdsNoEntry(RecordStore<?> records, Data key) {
-        return keepsEntries && records != null && records.getRecord(key) == null;
-    }
-
-    /**
-     * For debugging the latest-write check: where each key of {@code writes} stands on this member.
-     * Says whether the queued and the in-memory values are the one handed over, never the values.
-     */
-    List<String> explain(Map<Object, Object> writes, Set<Object> keys) {
-        var serialization = nodeEngine.getSerializationService();
-        List<String> out = new ArrayList<>();
-        for (Object key : keys) {
-            Data data = serialization.toData(key);
-            int partition = partitions().getPartitionId(data);
-            WriteBehindStore store = store(partition);
-            List<DelayedEntry> found = new ArrayList<>();
-            if (store != null) {
-                queue(store).filter(e -> data.equals(e.getKey()), found);
-            }
-            RecordStore<?> records = records(partition);
-            var record = records == null ? null : records.getRecord(data);
-            Object value = writes.get(key);
-            out.add(MapTable.describeKey(key) + "@p" + partition + (owns(partition) ? " owned" : " not owned")
-                    + " queued=" + found.stream().map(e -> e.getSequence() + (sameValue(e.getValue(), value) ? ":this" : ":other")).toList()
-                    + " in-memory=" + (record == null ? "none" : sameValue(record.getValue(), value) ? "this" : "other"));
-        }
-        return out;
-    }
-
-    /** The keys of {@code keys} with no write queued on this member (debug logging only). */
-    Set<Object> notQueued(Set<Object> keys) {
-        var serialization = nodeEngine.getSerializationService();
-        Set<Object> out = new HashSet<>();
-        for (Object key : keys) {
-            Data data = serialization.toData(key);
-            WriteBehindStore store = store(partitions().getPartitionId(data));
-            if (store == null || !queued(store, data)) {
-                out.add(key);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Whether a queued value is {@code value}: the same serialized form, or, for a type whose form can
-     * differ between two serializations of equal values (a map's iteration order), equal objects.
-     * Answering "not the same" for the queued write itself would drop it unwritten.
-     */
-    private boolean sameValue(Object queued, Object value) {
-        if (queued == null || value == null) {
-            return queued == null && value == null;
-        }
-        var serialization = nodeEngine.getSerializationService();
-        Data queuedData = queued instanceof Data d ? d : serialization.toData(queued);
-        return queuedData.equals(serialization.toData(value)) || value.equals(serialization.toObject(queuedData));
     }
 
     Object toObject(Object data) {

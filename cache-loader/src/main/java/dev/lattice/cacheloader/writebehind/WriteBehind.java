@@ -20,12 +20,12 @@ public final class WriteBehind implements AutoCloseable {
     /** How long a write outside the drainer waits for the drainer's round in flight. */
     private static final Duration ROUND_WAIT = Duration.ofSeconds(5);
 
-    private final HazelcastMember member;
+    private final HandedOverWrites handedOver;
     private final WriteBehindDrainer drainer;
     private final BackupSweeper sweeper;
 
     private WriteBehind(HazelcastMember member, WriteBehindDrainer drainer, BackupSweeper sweeper) {
-        this.member = member;
+        this.handedOver = new HandedOverWrites(member);
         this.drainer = drainer;
         this.sweeper = sweeper;
     }
@@ -39,7 +39,7 @@ public final class WriteBehind implements AutoCloseable {
      * end in time.
      */
     public boolean writeLatestOnly(Map<Object, Object> writes, Consumer<Set<Object>> write) {
-        return drainer.betweenRounds(() -> write.accept(member.latestQueued(writes)), ROUND_WAIT);
+        return drainer.betweenRounds(() -> write.accept(handedOver.latestQueued(writes)), ROUND_WAIT);
     }
 
     /**
@@ -53,12 +53,12 @@ public final class WriteBehind implements AutoCloseable {
 
     /** For debugging: where each of {@code keys} (of {@code writes}) stands on this member; never logs values. */
     public List<String> explain(Map<Object, Object> writes, Set<Object> keys) {
-        return member.explain(writes, keys);
+        return handedOver.explain(writes, keys);
     }
 
     /** For debugging: the keys of {@code keys} with no write queued on this member. */
     public Set<Object> notQueued(Set<Object> keys) {
-        return member.notQueued(keys);
+        return handedOver.notQueued(keys);
     }
 
     /** What the member {@code instance} believes about partition ownership, for fenced writes. */
