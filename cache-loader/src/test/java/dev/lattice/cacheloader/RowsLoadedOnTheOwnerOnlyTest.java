@@ -4,11 +4,9 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
-import com.hazelcast.transaction.TransactionContext;
 import com.hazelcast.transaction.TransactionalMap;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
@@ -149,32 +147,6 @@ class RowsLoadedOnTheOwnerOnlyTest extends DatabaseBackedTest {
 
     private void deleteThenCrashOwner(BiConsumer<IMap<String, String>, Integer> delete,
             BiConsumer<TransactionalMap<String, String>, Integer> inTransaction) {
-        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(5))
-                .table("parcels").valueType(ValueType.TEXT).build();
-        try (LocalCluster cluster = Fixtures.cluster(3, "parcels", settings, pool, new SimpleMeterRegistry(), config -> { })) {
-            for (int i = 0; i < KEYS; i++) {
-                Fixtures.execute(pool, "INSERT INTO parcels (id, value) VALUES (?, ?)", "p" + i, "row" + i);
-            }
-            HazelcastInstance client = cluster.newClient();
-            IMap<String, String> viaClient = client.getMap("parcels");
-            for (int i = 0; i < KEYS; i++) {
-                delete.accept(viaClient, i);
-            }
-            for (int i = 0; i < KEYS && inTransaction != null; i++) {
-                TransactionContext transaction = client.newTransactionContext();
-                transaction.beginTransaction();
-                inTransaction.accept(transaction.getMap("parcels"), i);
-                transaction.commitTransaction();
-            }
-            assertThat(viaClient.size()).isZero();
-
-            // Well within the 5 s write delay: the deletes are still queued.
-            cluster.terminate(1);
-
-            cluster.awaitSafe(Duration.ofSeconds(60));
-            await().atMost(40, SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                    assertThat(new TreeMap<>(Fixtures.rows(pool, "parcels")))
-                            .as("rows of acknowledged deletes, after the owner's crash").isEmpty());
-        }
+        OwnerCrash.writeThenCrashOwner(pool, KEYS, delete, inTransaction, Map.of());
     }
 }

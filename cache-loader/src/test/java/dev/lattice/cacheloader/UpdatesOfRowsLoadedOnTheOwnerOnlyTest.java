@@ -1,20 +1,10 @@
 package dev.lattice.cacheloader;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
-import com.hazelcast.transaction.TransactionContext;
 import com.hazelcast.transaction.TransactionalMap;
-import dev.lattice.cacheloader.config.MapStoreSettings;
-import dev.lattice.cacheloader.config.StoreMode;
-import dev.lattice.cacheloader.config.ValueType;
-import dev.lattice.testsupport.LocalCluster;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -98,35 +88,10 @@ class UpdatesOfRowsLoadedOnTheOwnerOnlyTest extends DatabaseBackedTest {
 
     private void updateThenCrashOwner(BiConsumer<IMap<String, String>, Integer> update,
             BiConsumer<TransactionalMap<String, String>, Integer> inTransaction) {
-        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(5))
-                .table("parcels").valueType(ValueType.TEXT).build();
-        try (LocalCluster cluster = Fixtures.cluster(3, "parcels", settings, pool, new SimpleMeterRegistry(), config -> { })) {
-            Map<String, String> expected = new TreeMap<>();
-            for (int i = 0; i < KEYS; i++) {
-                Fixtures.execute(pool, "INSERT INTO parcels (id, value) VALUES (?, ?)", "p" + i, "row" + i);
-                expected.put("p" + i, "updated-row" + i);
-            }
-            HazelcastInstance client = cluster.newClient();
-            IMap<String, String> viaClient = client.getMap("parcels");
-            for (int i = 0; i < KEYS; i++) {
-                update.accept(viaClient, i);
-            }
-            for (int i = 0; i < KEYS && inTransaction != null; i++) {
-                TransactionContext transaction = client.newTransactionContext();
-                transaction.beginTransaction();
-                inTransaction.accept(transaction.getMap("parcels"), i);
-                transaction.commitTransaction();
-            }
-
-            // Well within the 5 s write delay: the updates are still queued.
-            cluster.terminate(1);
-
-            cluster.awaitSafe(Duration.ofSeconds(60));
-            await().atMost(40, SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                    assertThat(new TreeMap<>(Fixtures.rows(pool, "parcels")))
-                            .as("rows of acknowledged updates, after the owner's crash").isEqualTo(expected));
-            Map<String, String> inGrid = new TreeMap<>(viaClient.getAll(expected.keySet()));
-            assertThat(inGrid).as("the grid after the owner's crash").isEqualTo(expected);
+        Map<String, String> expected = new TreeMap<>();
+        for (int i = 0; i < KEYS; i++) {
+            expected.put("p" + i, "updated-row" + i);
         }
+        OwnerCrash.writeThenCrashOwner(pool, KEYS, update, inTransaction, expected);
     }
 }
