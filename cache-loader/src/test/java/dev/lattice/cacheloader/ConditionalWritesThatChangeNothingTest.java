@@ -90,6 +90,27 @@ class ConditionalWritesThatChangeNothingTest extends DatabaseBackedTest {
         }
     }
 
+    /**
+     * Hazelcast's remove(key, value) of a key not in memory queues the delete in its load step,
+     * before it compares the loaded value with the given one: on a write-behind map a call that
+     * answers false would still delete the row.
+     */
+    @Test
+    void removeOfARowNotInMemoryWithAnotherValue_answersFalse_andTheRowStays() {
+        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(1))
+                .table("parcels").valueType(ValueType.TEXT).build();
+        try (LocalCluster cluster = Fixtures.cluster(1, "parcels", settings, pool, new SimpleMeterRegistry(), config -> { })) {
+            Fixtures.execute(pool, "INSERT INTO parcels (id, value) VALUES (?, ?)", "p1", "row1");
+            IMap<String, String> parcels = cluster.newClient().getMap("parcels");
+
+            assertThat(parcels.remove("p1", "another")).isFalse();
+
+            await("the table past the write delay").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> Fixtures.rows(pool, "parcels"), Map.of("p1", "row1")::equals);
+            assertThat(parcels.get("p1")).isEqualTo("row1");
+        }
+    }
+
     /** The backup a present key's putIfAbsent sends carries the value it found, not the one it was given. */
     @Test
     void putIfAbsentOfAPresentKey_leavesTheBackupWithTheValueItFound() {

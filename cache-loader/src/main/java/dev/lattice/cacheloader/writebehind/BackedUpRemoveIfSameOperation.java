@@ -2,6 +2,7 @@ package dev.lattice.cacheloader.writebehind;
 
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.map.impl.operation.RemoveIfSameOperation;
+import com.hazelcast.map.impl.operation.steps.engine.Step;
 import com.hazelcast.spi.impl.operationservice.Operation;
 
 /**
@@ -31,6 +32,12 @@ public final class BackedUpRemoveIfSameOperation extends RemoveIfSameOperation {
     @Override
     public boolean shouldBackup() {
         return super.shouldBackup() || recordStore.getRecord(dataKey) == null;
+    }
+
+    /** Hazelcast's steps, but a load step that does not queue the delete before the value matched. */
+    @Override
+    public Step getStartingStep() {
+        return RemoveIfSameSteps.READ;
     }
 
     @Override
