@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,13 +98,26 @@ class ConditionalWritesThatChangeNothingTest extends DatabaseBackedTest {
      */
     @Test
     void removeOfARowNotInMemoryWithAnotherValue_answersFalse_andTheRowStays() {
+        rowNotInMemoryStays(parcels -> assertThat(parcels.remove("p1", "another")).isFalse());
+    }
+
+    /** The other conditional writes of a row not in memory, which Hazelcast runs as steps too. */
+    @Test
+    void putIfAbsentAndConditionalReplaceOfARowNotInMemory_changeNothing() {
+        rowNotInMemoryStays(parcels -> {
+            assertThat(parcels.putIfAbsent("p1", "another")).isEqualTo("row1");
+            assertThat(parcels.replace("p1", "another", "third")).isFalse();
+        });
+    }
+
+    private void rowNotInMemoryStays(Consumer<IMap<String, String>> call) {
         MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(1))
                 .table("parcels").valueType(ValueType.TEXT).build();
         try (LocalCluster cluster = Fixtures.cluster(1, "parcels", settings, pool, new SimpleMeterRegistry(), config -> { })) {
             Fixtures.execute(pool, "INSERT INTO parcels (id, value) VALUES (?, ?)", "p1", "row1");
             IMap<String, String> parcels = cluster.newClient().getMap("parcels");
 
-            assertThat(parcels.remove("p1", "another")).isFalse();
+            call.accept(parcels);
 
             await("the table past the write delay").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                     .until(() -> Fixtures.rows(pool, "parcels"), Map.of("p1", "row1")::equals);
