@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * alone, and the write it confirmed lived on that member only. Here the backup's partition thread
  * is held, which is what a cut-off backup looks like to the owner: the repeat must fail as
  * indeterminate too, not answer.
+ *
+ * <p>And a conditional write of a row only in the table must leave it alone when its condition
+ * fails: Hazelcast's {@code remove(key, value)} deleted it anyway.
  */
 class ConditionalWritesThatChangeNothingTest extends DatabaseBackedTest {
 
