@@ -19,6 +19,7 @@ import dev.lattice.testsupport.LocalCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,33 @@ class ConditionalWritesThatChangeNothingTest extends DatabaseBackedTest {
     @Test
     void removeOfARowNotInMemoryWithAnotherValue_answersFalse_andTheRowStays() {
         rowNotInMemoryStays(parcels -> assertThat(parcels.remove("p1", "another")).isFalse());
+    }
+
+    /**
+     * Its backup must not get a delete either: a backup promoted by the owner's crash would store it
+     * (the answer, false, has nothing to confirm, so no backup is sent).
+     */
+    @Test
+    void removeOfRowsNotInMemoryWithAnotherValue_leavesTheRowsThroughTheOwnersCrash() {
+        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(5))
+                .table("parcels").valueType(ValueType.TEXT).build();
+        try (LocalCluster cluster = Fixtures.cluster(2, "parcels", settings, pool, new SimpleMeterRegistry(), config -> { })) {
+            Map<String, String> rows = new TreeMap<>();
+            for (int i = 0; i < 100; i++) {
+                Fixtures.execute(pool, "INSERT INTO parcels (id, value) VALUES (?, ?)", "p" + i, "row" + i);
+                rows.put("p" + i, "row" + i);
+            }
+            IMap<String, String> parcels = cluster.newClient().getMap("parcels");
+            for (int i = 0; i < 100; i++) {
+                assertThat(parcels.remove("p" + i, "another")).isFalse();
+            }
+
+            cluster.terminate(0);
+
+            cluster.awaitSafe(Duration.ofSeconds(60));
+            await("the table past the write delay").during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(20))
+                    .until(() -> Fixtures.rows(pool, "parcels"), rows::equals);
+        }
     }
 
     /** The other conditional writes of a row not in memory, which Hazelcast runs as steps too. */

@@ -2,6 +2,7 @@ package dev.lattice.cacheloader.writebehind;
 
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.map.impl.operation.RemoveIfSameOperation;
+import com.hazelcast.map.impl.operation.steps.engine.State;
 import com.hazelcast.map.impl.operation.steps.engine.Step;
 import com.hazelcast.spi.impl.operationservice.Operation;
 
@@ -12,8 +13,8 @@ import com.hazelcast.spi.impl.operationservice.Operation;
  * the owner's crash before its write delay lost the delete (92 of 300 in
  * {@code RowsLoadedOnTheOwnerOnlyTest}).
  *
- * <p>A remove that finds no entry at all also waits for a backup (of the delete, which changes
- * nothing where the backup agrees): it is what the repeat of an attempt that failed as
+ * <p>A remove that finds neither an entry nor a row also waits for a backup (of the delete, which
+ * changes nothing where the backup agrees): it is what the repeat of an attempt that failed as
  * indeterminate finds, and its "false" then tells the caller that attempt landed. Answered without a
  * backup, as Hazelcast does, a member cut off from its backups confirmed a delete that only it had
  * applied ({@code ConditionalWritesThatChangeNothingTest}). One that finds another value answers
@@ -29,9 +30,24 @@ public final class BackedUpRemoveIfSameOperation extends RemoveIfSameOperation {
         super(name, key, value);
     }
 
+    /** Whether the (stepped) run found neither an entry nor a row: only then does a "false" confirm a delete. */
+    private transient boolean foundNothing;
+
+    @Override
+    public void applyState(State state) {
+        super.applyState(state);
+        foundNothing = state.getOldValue() == null;
+    }
+
+    /**
+     * A row read from the table with another value leaves no entry in memory either: that remove
+     * must not send the delete backup, or a backup promoted by the owner's crash would delete the row
+     * ({@code ConditionalWritesThatChangeNothingTest}). Without offloading (no steps) this is
+     * Hazelcast's rule: no backup unless removed.
+     */
     @Override
     public boolean shouldBackup() {
-        return super.shouldBackup() || recordStore.getRecord(dataKey) == null;
+        return super.shouldBackup() || foundNothing && recordStore.getRecord(dataKey) == null;
     }
 
     /** Hazelcast's steps, but a load step that does not queue the delete before the value matched. */
