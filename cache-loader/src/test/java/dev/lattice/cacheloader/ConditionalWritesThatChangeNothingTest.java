@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,12 +50,7 @@ class ConditionalWritesThatChangeNothingTest extends DatabaseBackedTest {
             String key = keyOwnedBy(cluster.member(0));
             parcels.set(key, "v1");
 
-            try (HeldPartition held = HeldPartition.hold(cluster.member(1), cluster.member(0).getPartitionService().getPartition(key).getPartitionId())) {
-                assertThatThrownBy(() -> parcels.remove(key, "v1")).as("the first attempt, its backup held")
-                        .isInstanceOf(IndeterminateOperationStateException.class);
-                assertThatThrownBy(() -> parcels.remove(key, "v1")).as("the repeat, which finds nothing to remove")
-                        .isInstanceOf(IndeterminateOperationStateException.class);
-            }
+            attemptAndRepeatWithTheBackupHeld(cluster, key, () -> parcels.remove(key, "v1"));
 
             await().atMost(20, SECONDS).until(() -> Fixtures.rows(pool, "parcels").isEmpty());
             assertThat(parcels.get(key)).isNull();
@@ -67,12 +63,7 @@ class ConditionalWritesThatChangeNothingTest extends DatabaseBackedTest {
             IMap<String, String> parcels = parcels(cluster);
             String key = keyOwnedBy(cluster.member(0));
 
-            try (HeldPartition held = HeldPartition.hold(cluster.member(1), cluster.member(0).getPartitionService().getPartition(key).getPartitionId())) {
-                assertThatThrownBy(() -> parcels.putIfAbsent(key, "v1")).as("the first attempt, its backup held")
-                        .isInstanceOf(IndeterminateOperationStateException.class);
-                assertThatThrownBy(() -> parcels.putIfAbsent(key, "v1")).as("the repeat, which finds its own value")
-                        .isInstanceOf(IndeterminateOperationStateException.class);
-            }
+            attemptAndRepeatWithTheBackupHeld(cluster, key, () -> parcels.putIfAbsent(key, "v1"));
 
             await().atMost(20, SECONDS).until(() -> Fixtures.rows(pool, "parcels"), Map.of(key, "v1")::equals);
         }
@@ -84,12 +75,7 @@ class ConditionalWritesThatChangeNothingTest extends DatabaseBackedTest {
             IMap<String, String> parcels = parcels(cluster);
             String key = keyOwnedBy(cluster.member(0));
 
-            try (HeldPartition held = HeldPartition.hold(cluster.member(1), cluster.member(0).getPartitionService().getPartition(key).getPartitionId())) {
-                assertThatThrownBy(() -> parcels.putIfAbsent(key, "v1", 60, SECONDS)).as("the first attempt, its backup held")
-                        .isInstanceOf(IndeterminateOperationStateException.class);
-                assertThatThrownBy(() -> parcels.putIfAbsent(key, "v1", 60, SECONDS)).as("the repeat, which finds its own value")
-                        .isInstanceOf(IndeterminateOperationStateException.class);
-            }
+            attemptAndRepeatWithTheBackupHeld(cluster, key, () -> parcels.putIfAbsent(key, "v1", 60, SECONDS));
 
             assertThat(parcels.getEntryView(key).getTtl()).as("the entry's TTL").isEqualTo(60_000L);
         }
@@ -170,6 +156,20 @@ class ConditionalWritesThatChangeNothingTest extends DatabaseBackedTest {
             cluster.awaitSafe(Duration.ofSeconds(60));
             assertThat(parcels.get(key)).isEqualTo("v1");
             await().atMost(20, SECONDS).until(() -> Fixtures.rows(pool, "parcels"), Map.of(key, "v1")::equals);
+        }
+    }
+
+    /**
+     * Holds the backup (member 1) of {@code key}'s partition, owned by member 0, and makes the call
+     * twice: the first attempt, and the repeat a caller makes after it failed as indeterminate, which
+     * finds the first attempt's work. Both must fail as indeterminate, not answer.
+     */
+    private static void attemptAndRepeatWithTheBackupHeld(LocalCluster cluster, String key, ThrowingCallable call) {
+        int partition = cluster.member(0).getPartitionService().getPartition(key).getPartitionId();
+        try (HeldPartition held = HeldPartition.hold(cluster.member(1), partition)) {
+            assertThatThrownBy(call).as("the first attempt, its backup held").isInstanceOf(IndeterminateOperationStateException.class);
+            assertThatThrownBy(call).as("the repeat, which finds the first attempt's work")
+                    .isInstanceOf(IndeterminateOperationStateException.class);
         }
     }
 

@@ -49,7 +49,7 @@ final class Ledger {
     /** Failed calls per exception type and message, to tell a client-side stall from a member's refusal. */
     private final Map<String, LongAdder> failureCauses = new ConcurrentHashMap<>();
     private final AtomicLong maxCallNanos = new AtomicLong();
-    /** Puts that answered a previous value other than the key's last acknowledged one. */
+    /** Calls (puts, conditional writes) that answered other than the key's last acknowledged value. */
     private final AtomicLong staleReads = new AtomicLong();
     private final List<String> staleReadExamples = Collections.synchronizedList(new ArrayList<>());
     /** The keys of those examples, for the scenario's diagnosis. */
@@ -174,7 +174,7 @@ final class Ledger {
         }
     }
 
-    /** Puts that answered a previous value other than the key's last acknowledged one. */
+    /** Calls (puts, conditional writes) that answered other than the key's last acknowledged value. */
     long staleReads() {
         return staleReads.get();
     }

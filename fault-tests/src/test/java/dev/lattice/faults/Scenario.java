@@ -178,8 +178,8 @@ final class Scenario implements AutoCloseable {
                 check.lost(), check.stale(), check.ahead()).isEmpty();
         assertThat(inGrid.examples()).as(name + ": keys the grid answers wrong after recovery (lost %d, stale %d, ahead %d)",
                 inGrid.lost(), inGrid.stale(), inGrid.ahead()).isEmpty();
-        assertThat(ledger.staleReadExamples()).as(name + ": puts that answered an older value than the last acknowledged"
-                + " one (%d)", ledger.staleReads()).isEmpty();
+        assertThat(ledger.staleReadExamples()).as(name + ": calls that answered other than the last acknowledged value"
+                + " (%d)", ledger.staleReads()).isEmpty();
         return check;
     }
 

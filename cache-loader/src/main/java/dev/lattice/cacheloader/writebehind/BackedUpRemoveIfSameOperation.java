@@ -47,7 +47,7 @@ public final class BackedUpRemoveIfSameOperation extends RemoveIfSameOperation {
      */
     @Override
     public boolean shouldBackup() {
-        return super.shouldBackup() || foundNothing && recordStore.getRecord(dataKey) == null;
+        return super.shouldBackup() || foundNothing;
     }
 
     /** Hazelcast's steps, but a load step that does not queue the delete before the value matched. */

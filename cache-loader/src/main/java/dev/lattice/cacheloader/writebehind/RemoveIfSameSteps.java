@@ -2,7 +2,6 @@ package dev.lattice.cacheloader.writebehind;
 
 import com.hazelcast.map.impl.operation.steps.IMapOpStep;
 import com.hazelcast.map.impl.operation.steps.RemoveIfSameOpSteps;
-import com.hazelcast.map.impl.operation.steps.UtilSteps;
 import com.hazelcast.map.impl.operation.steps.engine.State;
 import com.hazelcast.map.impl.operation.steps.engine.Step;
 import com.hazelcast.map.impl.recordstore.DefaultRecordStore;
@@ -19,7 +18,7 @@ import com.hazelcast.map.impl.recordstore.DefaultRecordStore;
  */
 enum RemoveIfSameSteps implements IMapOpStep {
 
-    /** Hazelcast's read of the in-memory entry; a key not in memory goes on to {@link #LOAD}. */
+    /** Hazelcast's read of the in-memory entry, going on as Hazelcast's does, but to {@link #LOAD} instead of its load. */
     READ {
         @Override
         public void runStep(State state) {
@@ -28,7 +27,8 @@ enum RemoveIfSameSteps implements IMapOpStep {
 
         @Override
         public Step nextStep(State state) {
-            return state.isRecordExistsInMemory() ? RemoveIfSameOpSteps.ON_LOAD : LOAD;
+            Step next = RemoveIfSameOpSteps.READ.nextStep(state);
+            return next == RemoveIfSameOpSteps.LOAD ? LOAD : next;
         }
     },
 
@@ -49,9 +49,10 @@ enum RemoveIfSameSteps implements IMapOpStep {
             }
         }
 
+        /** As Hazelcast's load step goes on: to the end when nothing was read, else to the compare. */
         @Override
         public Step nextStep(State state) {
-            return state.getOldValue() == null ? UtilSteps.FINAL_STEP : RemoveIfSameOpSteps.ON_LOAD;
+            return RemoveIfSameOpSteps.LOAD.nextStep(state);
         }
     }
 }
