@@ -7,10 +7,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.client.impl.clientside.HazelcastClientProxy;
 import com.hazelcast.client.properties.ClientProperty;
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IndeterminateOperationStateException;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.map.IMap;
+import com.hazelcast.partition.Partition;
 import com.hazelcast.spi.impl.PartitionSpecificRunnable;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
@@ -20,6 +22,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -190,9 +193,30 @@ class ConditionalWritesThatChangeNothingTest extends DatabaseBackedTest {
                 .setProperty(ClientProperty.OPERATION_BACKUP_TIMEOUT_MILLIS.getName(), "1000"));
         await().atMost(30, SECONDS).until(() ->
                 ((HazelcastClientProxy) client).client.getConnectionManager().getActiveConnections().size() == 2);
+        // The client must also know who owns each partition: without its partition table it sends a
+        // call to any member, and one that lands on the held member waits out the hold and answers.
+        await().atMost(30, SECONDS).untilAsserted(() -> assertThat(ownersTheClientGetsWrong(cluster, client)).isEmpty());
         IMap<String, String> parcels = client.getMap("parcels");
         assertThat(parcels.size()).isZero();
         return parcels;
+    }
+
+    /** The partitions whose owner the client does not know, or knows as another member than the members do. */
+    private static Map<Integer, String> ownersTheClientGetsWrong(LocalCluster cluster, HazelcastInstance client) {
+        Map<Integer, UUID> owners = new TreeMap<>();
+        for (Partition partition : cluster.member(0).getPartitionService().getPartitions()) {
+            Member owner = partition.getOwner();
+            owners.put(partition.getPartitionId(), owner == null ? null : owner.getUuid());
+        }
+        Map<Integer, String> wrong = new TreeMap<>();
+        for (Partition partition : client.getPartitionService().getPartitions()) {
+            Member known = partition.getOwner();
+            UUID owner = owners.get(partition.getPartitionId());
+            if (owner == null || known == null || !owner.equals(known.getUuid())) {
+                wrong.put(partition.getPartitionId(), known + " (members: " + owner + ")");
+            }
+        }
+        return wrong;
     }
 
     private static String keyOwnedBy(HazelcastInstance member) {
