@@ -8,7 +8,6 @@ import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.StoreWrites.Unwritten;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.jdbc.DeadLetters;
-import dev.lattice.cacheloader.jdbc.FailureClassifier;
 import dev.lattice.cacheloader.jdbc.Fence;
 import dev.lattice.cacheloader.jdbc.JdbcMapLoader;
 import dev.lattice.cacheloader.jdbc.MapTable;
@@ -27,8 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +62,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
     private volatile Ownership ownership;
     private volatile WriteBehind writeBehind;
     private final StoreWrites storeWrites;
+    private final HazelcastWorkerWrites workerWrites;
     private volatile boolean shuttingDown;
 
     JdbcMapStore(MapTable table, StoreEnvironment environment) {
@@ -83,6 +81,8 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         this.state = writeBehind() ? new WriteBehindState(table.mapName(), settings.maxRetryBackoff(), table.metrics()) : null;
         this.spool = new SpoolRecovery(table, environment.spoolDirectory(), fence);
         this.storeWrites = new StoreWrites(table, writer, poison, spool, state, environment.minimumClusterSize());
+        this.workerWrites = new HazelcastWorkerWrites(table.mapName(), loader, key -> view().partitionOf(key),
+                this::write);
     }
 
     /** Writes saved at the last shutdown go to the table first; if the database is down, the store retries before its first write or read. */
@@ -153,7 +153,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
     @Override
     public void storeAll(Map<Object, Object> entries) {
         if (outsideTheDrainer()) {
-            writeLatestOnly(entries, "storing");
+            workerWrites.writeLatestOnly(writeBehind, entries, "storing");
             return;
         }
         List<Write> writes = new ArrayList<>(entries.size());
@@ -179,7 +179,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
             Map<Object, Object> deletes = new HashMap<>();
             keys.forEach(key -> deletes.put(key, null));
             try {
-                writeLatestOnly(deletes, "deleting");
+                workerWrites.writeLatestOnly(writeBehind, deletes, "deleting");
             } finally {
                 keys.retainAll(deletes.keySet());
             }
@@ -215,65 +215,9 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         }
     }
 
-    /**
-     * A write-behind map's store called while the member runs: Lattice's drainer does not call it, so
-     * this is Hazelcast's own worker (or its flush of an entry it evicts). Lattice gives it a year's delay and stops it every tick, but it
-     * still runs one pass after being stopped and stores what a flush marked, beside the drainer: a
-     * restarted node did so, its batch deadlocked against the drainer, and Hazelcast's retry of it a
-     * second later put older values over newer ones (docs/reliability.md, fifth session).
-     */
+    /** A write-behind map's store called while the member runs: see {@link HazelcastWorkerWrites}. */
     private boolean outsideTheDrainer() {
         return writeBehind() && !shuttingDown && writeBehind != null;
-    }
-
-    /**
-     * Writes, between two of the drainer's rounds, only the entries still queued as the latest write
-     * of their key; the others count as done (a newer write replaced them, or they are stored). What
-     * did not land stays in {@code values} and fails the call, as Hazelcast's contract asks.
-     */
-    private void writeLatestOnly(Map<Object, Object> values, String what) {
-        RuntimeException[] failure = {null};
-        int asked = values.size();
-        boolean ran = writeBehind.writeLatestOnly(values, latest -> {
-            if (log.isDebugEnabled()) {
-                Set<Object> gone = writeBehind.notQueued(latest);
-                log.debug("map '{}': {} {} entr(ies) from outside the drainer (thread {}); {} still the latest queued write"
-                        + " ({} no longer queued, {} of those already in the table); not latest: {}", table.mapName(), what,
-                        asked, Thread.currentThread().getName(), latest.size(), gone.size(), alreadyStored(values, gone),
-                        writeBehind.explain(values, values.keySet().stream().filter(k -> !latest.contains(k)).limit(50)
-                                .collect(Collectors.toSet())));
-            }
-            List<Write> writes = new ArrayList<>(latest.size());
-            latest.forEach(key -> writes.add(new Write(key, values.get(key), view().partitionOf(key), key)));
-            Unwritten unwritten = write(writes, what);
-            values.keySet().retainAll(unwritten.keys());
-            try {
-                unwritten.throwIfAny();
-            } catch (RuntimeException e) {
-                failure[0] = e;
-            }
-        });
-        if (!ran) {
-            throw new StoreFailedException("map '" + table.mapName() + "': " + what + " outside the write-behind drainer"
-                    + " waited over 5 s for the drainer's round; the entries stay queued", null);
-        }
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-    }
-
-    /**
-     * For the debug line only: how many of {@code keys} the table already holds with the value
-     * handed over, which tells a harmless repeat (the drainer stored it meanwhile) from a write that
-     * would have been lost. A read failure says so instead of failing the store.
-     */
-    private String alreadyStored(Map<Object, Object> values, Collection<Object> keys) {
-        try {
-            Map<Object, Object> rows = loader.loadAll(List.copyOf(keys));
-            return String.valueOf(keys.stream().filter(k -> values.get(k) != null && values.get(k).equals(rows.get(k))).count());
-        } catch (RuntimeException e) {
-            return "unknown: " + FailureClassifier.describeSafely(e);
-        }
     }
 
     /** Writes and settles every entry through {@link StoreWrites}. */
