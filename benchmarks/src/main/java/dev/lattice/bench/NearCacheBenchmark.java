@@ -30,7 +30,8 @@ public class NearCacheBenchmark {
     static final String VALUE = "v".repeat(100);
     private static final String MAP = "near";
 
-    @Param({"BINARY", "OBJECT"})
+    /** Hazelcast's in-memory format; {@code OBJECT_FRONT} is OBJECT with Lattice's front ({@code NearCacheOptions.front}). */
+    @Param({"BINARY", "OBJECT", "OBJECT_FRONT"})
     public String format;
 
     private HazelcastInstance member;
@@ -43,13 +44,21 @@ public class NearCacheBenchmark {
         String cluster = "bench-jmh-" + ProcessHandle.current().pid() + "-" + port;
         member = Hazelcast.newHazelcastInstance(StockMember.config(port, cluster));
         client = LatticeClient.builder().addresses("127.0.0.1:" + port).clusterName(cluster)
-                .nearCache(MAP, NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.valueOf(format)).build())
+                .nearCache(MAP, options(format))
                 .build();
         map = client.map(MAP);
         map.set(KEY, VALUE);
         if (!VALUE.equals(map.get(KEY)) || client.nearCacheStats(MAP).getOwnedEntryCount() != 1) {
             throw new IllegalStateException("the near cache did not take the entry");
         }
+    }
+
+    static NearCacheOptions options(String format) {
+        boolean front = format.endsWith("_FRONT");
+        return NearCacheOptions.builder()
+                .inMemoryFormat(InMemoryFormat.valueOf(front ? format.substring(0, format.length() - "_FRONT".length()) : format))
+                .front(front)
+                .build();
     }
 
     @Benchmark

@@ -57,7 +57,9 @@ class BenchSmokeTest {
                         "Near-cache hit (JMH), BINARY @1 vs Caffeine getIfPresent",
                         "Near-cache hit (JMH), BINARY @1 vs ConcurrentHashMap.get",
                         "Near-cache hit (JMH), OBJECT @1 vs Caffeine getIfPresent",
-                        "Near-cache hit (JMH), OBJECT @1 vs ConcurrentHashMap.get");
+                        "Near-cache hit (JMH), OBJECT @1 vs ConcurrentHashMap.get",
+                        "Near-cache hit (JMH), OBJECT + front @1 vs Caffeine getIfPresent",
+                        "Near-cache hit (JMH), OBJECT + front @1 vs ConcurrentHashMap.get");
         assertThat(rows).allSatisfy(row -> {
             assertThat(row.lattice().value()).as(row.scenario()).isPositive().isFinite();
             assertThat(row.peerResult().value()).as(row.peer()).isPositive().isFinite();

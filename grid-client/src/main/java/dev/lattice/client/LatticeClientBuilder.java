@@ -4,6 +4,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ConnectionRetryConfig;
 import com.hazelcast.client.properties.ClientProperty;
+import com.hazelcast.core.HazelcastInstance;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Builds a {@link LatticeClient}; get one from {@link LatticeClient#builder()}. Each method checks
@@ -219,6 +221,15 @@ public final class LatticeClientBuilder {
     /** Starts the client; returns once it is connected to the cluster. */
     public LatticeClient build() {
         ClientConfig config = toClientConfig();
-        return new LatticeClient(HazelcastClient.newHazelcastClient(config), nearCaches);
+        HazelcastInstance client = HazelcastClient.newHazelcastClient(config);
+        try {
+            FrontedNearCacheManager.install(client, nearCaches.entrySet().stream()
+                    .filter(nearCache -> nearCache.getValue().front()).map(Map.Entry::getKey)
+                    .collect(Collectors.toSet()));
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+        return new LatticeClient(client, nearCaches);
     }
 }

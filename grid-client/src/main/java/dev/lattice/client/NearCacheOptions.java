@@ -13,7 +13,8 @@ import java.util.Objects;
  * How a client keeps a near cache for one map: an immutable value built with {@link #builder()}.
  *
  * <p>Defaults follow Hazelcast's: {@code BINARY} format, no time-to-live or max-idle, LRU eviction
- * at 10,000 entries, invalidate-on-change on, preloading off. Durations are whole seconds because
+ * at 10,000 entries, invalidate-on-change on, preloading off; Lattice's front ({@link Builder#front})
+ * is off. Durations are whole seconds because
  * Hazelcast counts near-cache expiry in seconds.
  *
  * <pre>{@code
@@ -36,6 +37,7 @@ public final class NearCacheOptions {
     private final String preloadDirectory;
     private final Duration preloadStoreInitialDelay;
     private final Duration preloadStoreInterval;
+    private final boolean front;
 
     private NearCacheOptions(Builder builder) {
         this.inMemoryFormat = builder.inMemoryFormat;
@@ -49,6 +51,7 @@ public final class NearCacheOptions {
         this.preloadDirectory = builder.preloadDirectory;
         this.preloadStoreInitialDelay = builder.preloadStoreInitialDelay;
         this.preloadStoreInterval = builder.preloadStoreInterval;
+        this.front = builder.front;
     }
 
     public static Builder builder() {
@@ -108,6 +111,11 @@ public final class NearCacheOptions {
         return preloadStoreInterval;
     }
 
+    /** Whether hits are served from Lattice's front before Hazelcast's near-cache path (see {@link Builder#front}). */
+    public boolean front() {
+        return front;
+    }
+
     /** The Hazelcast config these options stand for, for the map (or wildcard pattern) {@code mapName}. */
     public NearCacheConfig toNearCacheConfig(String mapName) {
         EvictionConfig eviction = new EvictionConfig()
@@ -133,7 +141,7 @@ public final class NearCacheOptions {
         return "NearCacheOptions{inMemoryFormat=" + inMemoryFormat + ", timeToLive=" + timeToLive
                 + ", maxIdle=" + maxIdle + ", evictionPolicy=" + evictionPolicy + ", maxSize=" + maxSize
                 + ", invalidateOnChange=" + invalidateOnChange + ", serializeKeys=" + serializeKeys
-                + ", preload=" + preload + '}';
+                + ", preload=" + preload + ", front=" + front + '}';
     }
 
     /** Checks every value as it is set; {@link #build()} checks the combinations. */
@@ -151,6 +159,7 @@ public final class NearCacheOptions {
                 Duration.ofSeconds(NearCachePreloaderConfig.DEFAULT_STORE_INITIAL_DELAY_SECONDS);
         private Duration preloadStoreInterval =
                 Duration.ofSeconds(NearCachePreloaderConfig.DEFAULT_STORE_INTERVAL_SECONDS);
+        private boolean front;
 
         private Builder() {
         }
@@ -231,10 +240,34 @@ public final class NearCacheOptions {
         }
 
         /**
-         * @throws IllegalStateException when invalidate-on-change is off and nothing else would ever
-         *                               refresh an entry
+         * Serves hits from a front owned by Lattice (a Caffeine cache of Hazelcast's own published
+         * records, bounded by max-size) instead of Hazelcast's near-cache path: a hit costs a few
+         * nanoseconds instead of over a hundred (docs/benchmarks.md). Off by default. Needs
+         * {@code OBJECT} format (the front hands out the cached object, as OBJECT does) and no
+         * time-to-live or max-idle (the front does not read the clock). Invalidations and
+         * Hazelcast's stale-read check apply to the front as to the near cache; a front hit counts
+         * as a hit but does not refresh the entry for Hazelcast's LRU/LFU eviction.
+         */
+        public Builder front(boolean front) {
+            this.front = front;
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException when the front is asked for without OBJECT format or with
+         *                               an expiry, or when invalidate-on-change is off and nothing
+         *                               else would ever refresh an entry
          */
         public NearCacheOptions build() {
+            if (front && inMemoryFormat != InMemoryFormat.OBJECT) {
+                throw new IllegalStateException("front=true needs in-memory-format OBJECT, was " + inMemoryFormat
+                        + ": the front hands every reader the cached object itself");
+            }
+            if (front && !(timeToLive.isZero() && maxIdle.isZero())) {
+                throw new IllegalStateException("front=true can not be combined with a time-to-live or max-idle "
+                        + "(were " + timeToLive.getSeconds() + " s and " + maxIdle.getSeconds()
+                        + " s): the front does not read the clock");
+            }
             if (!invalidateOnChange && timeToLive.isZero() && maxIdle.isZero()) {
                 throw new IllegalStateException("invalidate-on-change=false can not be combined with no time-to-live "
                         + "and no max-idle: a changed entry would stay stale forever");

@@ -178,4 +178,22 @@ class LatticeClientBuilderTest {
                 .withMessageStartingWith("invalidate-on-change=false can not be combined with no time-to-live");
         assertThat(builder.timeToLive(Duration.ofSeconds(30)).build().invalidateOnChange()).isFalse();
     }
+
+    @Test
+    void front_withBinaryFormat_fails() {
+        assertThatIllegalStateException().isThrownBy(() -> NearCacheOptions.builder().front(true).build())
+                .withMessage("front=true needs in-memory-format OBJECT, was BINARY: the front hands every reader "
+                        + "the cached object itself");
+    }
+
+    @Test
+    void front_withTimeToLive_fails() {
+        NearCacheOptions.Builder builder = NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.OBJECT).front(true)
+                .timeToLive(Duration.ofSeconds(30));
+
+        assertThatIllegalStateException().isThrownBy(builder::build)
+                .withMessage("front=true can not be combined with a time-to-live or max-idle (were 30 s and 0 s): "
+                        + "the front does not read the clock");
+        assertThat(builder.timeToLive(Duration.ZERO).build().front()).isTrue();
+    }
 }

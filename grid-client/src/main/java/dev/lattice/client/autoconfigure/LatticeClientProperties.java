@@ -208,6 +208,13 @@ public class LatticeClientProperties {
         /** Whether keys are stored serialized. Default: false. */
         private @Nullable Boolean serializeKeys;
 
+        /**
+         * Whether hits are served from Lattice's front (a Caffeine cache of the near cache's records)
+         * instead of Hazelcast's near-cache path; needs OBJECT format and no time-to-live or max-idle.
+         * Default: false.
+         */
+        private @Nullable Boolean front;
+
         /** Saving the held keys to disk and reading them back on restart. */
         private final Preload preload = new Preload();
 
@@ -257,6 +264,14 @@ public class LatticeClientProperties {
 
         public void setInvalidateOnChange(@Nullable Boolean invalidateOnChange) {
             this.invalidateOnChange = invalidateOnChange;
+        }
+
+        public @Nullable Boolean getFront() {
+            return front;
+        }
+
+        public void setFront(@Nullable Boolean front) {
+            this.front = front;
         }
 
         public @Nullable Boolean getSerializeKeys() {

@@ -1,5 +1,6 @@
 package dev.lattice.client.autoconfigure;
 
+import com.hazelcast.config.InMemoryFormat;
 import dev.lattice.client.LatticeClient;
 import dev.lattice.client.LatticeClientBuilder;
 import dev.lattice.client.NearCacheOptions;
@@ -104,6 +105,7 @@ final class LatticeClientPropertiesMapper {
         map.from(nearCache::getMaxSize).to(set(prefix + "max-size", options::maxSize));
         map.from(nearCache::getInvalidateOnChange).to(options::invalidateOnChange);
         map.from(nearCache::getSerializeKeys).to(options::serializeKeys);
+        map.from(nearCache::getFront).to(options::front);
         LatticeClientProperties.Preload preload = nearCache.getPreload();
         map.from(preload::getEnabled).to(options::preload);
         map.from(preload::getDirectory).to(set(prefix + "preload.directory", options::preloadDirectory));
@@ -112,8 +114,17 @@ final class LatticeClientPropertiesMapper {
         if (problems.size() != before) {
             return null;
         }
-        // The one combination check: invalidate-on-change=false without any expiry.
-        return check(prefix + "invalidate-on-change", nearCache.getInvalidateOnChange(), options::build);
+        // The combinations build() checks: the front's needs first, then invalidate-on-change=false
+        // without any expiry; name the property whose combination failed.
+        boolean frontMisfits = Boolean.TRUE.equals(nearCache.getFront())
+                && (nearCache.getInMemoryFormat() != InMemoryFormat.OBJECT || isPositive(nearCache.getTimeToLive())
+                        || isPositive(nearCache.getMaxIdle()));
+        return frontMisfits ? check(prefix + "front", true, options::build)
+                : check(prefix + "invalidate-on-change", nearCache.getInvalidateOnChange(), options::build);
+    }
+
+    private static boolean isPositive(@Nullable Duration duration) {
+        return duration != null && !duration.isZero() && !duration.isNegative();
     }
 
     private MutableConfiguration<Object, Object> cache(String prefix, LatticeJCacheProperties.Cache cache, ClassLoader classLoader) {

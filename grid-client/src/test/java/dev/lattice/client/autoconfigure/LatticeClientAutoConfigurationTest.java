@@ -3,6 +3,7 @@ package dev.lattice.client.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.map.impl.nearcache.NearCachedClientMapProxy;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
@@ -109,7 +110,9 @@ class LatticeClientAutoConfigurationTest {
                         "lattice.client.near-cache.prices.max-size=500",
                         "lattice.client.near-cache.prices.preload.enabled=true",
                         "lattice.client.near-cache[rates-*].invalidate-on-change=false",
-                        "lattice.client.near-cache[rates-*].time-to-live=30s")
+                        "lattice.client.near-cache[rates-*].time-to-live=30s",
+                        "lattice.client.near-cache.quotes.in-memory-format=OBJECT",
+                        "lattice.client.near-cache.quotes.front=true")
                 // Customizers run last, so this one sees everything the properties set.
                 .withBean(LatticeClientCustomizer.class, () -> seen::set)
                 .run(context -> {
@@ -133,6 +136,12 @@ class LatticeClientAutoConfigurationTest {
                     assertThat(rates.isInvalidateOnChange()).isFalse();
                     // And the running client has the near cache the properties asked for.
                     assertThat(context.getBean(LatticeClient.class).nearCacheStats("prices")).isNotNull();
+                    LatticeClient client = context.getBean(LatticeClient.class);
+                    assertThat(client.nearCaches().get("quotes").front()).isTrue();
+                    assertThat(((NearCachedClientMapProxy<?, ?>) client.map("quotes")).getNearCache().getClass().getSimpleName())
+                            .isEqualTo("FrontedNearCache");
+                    assertThat(((NearCachedClientMapProxy<?, ?>) client.map("prices")).getNearCache().getClass().getSimpleName())
+                            .isEqualTo("DefaultNearCache");
                 });
     }
 
@@ -211,6 +220,12 @@ class LatticeClientAutoConfigurationTest {
     void invalidateOffWithoutExpiry_failsNamingProperty() {
         assertStartupFails("lattice.client.near-cache.prices.invalidate-on-change=false",
                 "Invalid value 'false' for lattice.client.near-cache.prices.invalidate-on-change: invalidate-on-change=false can not be combined");
+    }
+
+    @Test
+    void frontWithoutObjectFormat_failsNamingProperty() {
+        assertStartupFails("lattice.client.near-cache.prices.front=true",
+                "Invalid value 'true' for lattice.client.near-cache.prices.front: front=true needs in-memory-format OBJECT");
     }
 
     @Test

@@ -1,0 +1,209 @@
+package dev.lattice.client;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.hazelcast.config.NearCacheConfig;
+import com.hazelcast.internal.adapter.DataStructureAdapter;
+import com.hazelcast.internal.monitor.impl.NearCacheStatsImpl;
+import com.hazelcast.internal.nearcache.NearCache;
+import com.hazelcast.internal.nearcache.NearCacheRecord;
+import com.hazelcast.internal.nearcache.NearCacheRecordStore;
+import com.hazelcast.internal.nearcache.impl.DefaultNearCache;
+import com.hazelcast.internal.nearcache.impl.invalidation.StaleReadDetector;
+import com.hazelcast.internal.nearcache.impl.store.AbstractNearCacheRecordStore;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.nearcache.NearCacheStats;
+import java.util.function.Consumer;
+
+/**
+ * Hazelcast's near cache with a front: a Caffeine cache from key to the very record Hazelcast's
+ * store published, so a hit costs one Caffeine lookup and the checks below instead of Hazelcast's
+ * whole path (segmented map, three clock reads, per-record bookkeeping; see docs/benchmarks.md,
+ * Profiles).
+ *
+ * <p>Hazelcast's store stays the source of truth: misses, reservations and publishing go to it
+ * unchanged. The front only ever holds a record that was in the store and published, and a front
+ * hit returns it only if Hazelcast would: the record is still published (not re-reserved) and the
+ * invalidation metadata does not mark it stale (the same check as Hazelcast's
+ * {@code StaleReadDetectorImpl}, which catches invalidations the client missed). Every
+ * invalidation reaches this class, because the proxy, the repairing handler and the manager all
+ * hold it rather than the store: {@link #invalidate} and {@link #clear} empty the store first and
+ * the front second. {@link #admit} puts a record in the front and then checks it is still the
+ * store's; together the two orders mean a record invalidated while it was being admitted can not
+ * stay in the front (whichever of the two removals runs second sees the other's write).
+ *
+ * <p>Only for OBJECT format without time-to-live or max-idle ({@link NearCacheOptions} checks):
+ * OBJECT already hands every reader the same instance, and expiry would need the clock reads the
+ * front exists to avoid. A front hit counts as a near-cache hit in Hazelcast's statistics but does
+ * not refresh the record's access time or hit count, which Hazelcast's LRU/LFU sampling reads; a
+ * hot key the store evicts for that reason stays in the front (whose own bound is max-size), so up
+ * to twice max-size entries can be referenced when the working set is larger than max-size.
+ *
+ * <p>Built on Hazelcast 5.7 internals (the record store, its stale-read detector, the statistics
+ * implementation); {@code NearCacheFrontTest} exercises each of them against a real member.
+ */
+final class FrontedNearCache<K, V> implements NearCache<K, V> {
+
+    /** The state of a published record (Hazelcast's {@code NearCacheRecord.READ_PERMITTED}). */
+    private static final long READ_PERMITTED = -2L;
+
+    private final DefaultNearCache<K, V> delegate;
+    private final Cache<K, NearCacheRecord> front;
+    private volatile NearCacheRecordStore<K, V> store;
+    private volatile AbstractNearCacheRecordStore<?, ?, ?, ?, ?> detectorSource;
+    private volatile NearCacheStatsImpl stats;
+    /** Runs between reading a record and putting it in the front; tests widen that window with it. */
+    private volatile Consumer<Object> beforeAdmit = key -> { };
+
+    FrontedNearCache(DefaultNearCache<K, V> delegate) {
+        this.delegate = delegate;
+        this.front = Caffeine.newBuilder()
+                .maximumSize(delegate.getNearCacheConfig().getEvictionConfig().getSize())
+                .build();
+    }
+
+    @Override
+    public void initialize() {
+        delegate.initialize();
+        NearCacheRecordStore<K, V> recordStore = delegate.getNearCacheRecordStore();
+        // Set by Hazelcast's repairing task once the invalidation listener registers, so read per hit.
+        this.detectorSource = (AbstractNearCacheRecordStore<?, ?, ?, ?, ?>) recordStore;
+        this.stats = (NearCacheStatsImpl) recordStore.getNearCacheStats();
+        this.store = recordStore;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V get(K key) {
+        NearCacheRecord record = front.getIfPresent(key);
+        // The state before the value: publishing writes the value, then the state (both volatile).
+        if (record != null && record.getReservationId() == READ_PERMITTED) {
+            Object value = record.getValue();
+            if (!(value instanceof Data) && (value != null || record.isCachedAsNull()) && !isStale(key, record)) {
+                stats.incrementHits();
+                return (V) (value == null ? CACHED_AS_NULL : value);
+            }
+        }
+        if (record != null) {
+            front.asMap().remove(key, record);
+        }
+        V value = delegate.get(key);
+        if (value != null) {
+            admit(key);
+        }
+        return value;
+    }
+
+    private boolean isStale(K key, NearCacheRecord record) {
+        StaleReadDetector detector = detectorSource.getStaleReadDetector();
+        return detector != StaleReadDetector.ALWAYS_FRESH && detector.isStaleRead(key, record);
+    }
+
+    /** Puts the store's published record for {@code key} in the front, unless it is gone by then. */
+    private void admit(K key) {
+        NearCacheRecord record = store.getRecord(key);
+        if (record == null || record.getReservationId() != READ_PERMITTED) {
+            return;
+        }
+        beforeAdmit.accept(key);
+        front.put(key, record);
+        if (store.getRecord(key) != record || record.getReservationId() != READ_PERMITTED) {
+            front.asMap().remove(key, record);
+        }
+    }
+
+    @Override
+    public V tryPublishReserved(K key, V value, long reservationId, boolean deserialize) {
+        V cached = delegate.tryPublishReserved(key, value, reservationId, deserialize);
+        admit(key);
+        return cached;
+    }
+
+    @Override
+    public long tryReserveForUpdate(K key, Data keyData, UpdateSemantic updateSemantic) {
+        return delegate.tryReserveForUpdate(key, keyData, updateSemantic);
+    }
+
+    @Override
+    public void invalidate(K key) {
+        delegate.invalidate(key);
+        front.invalidate(key);
+    }
+
+    @Override
+    public void clear() {
+        delegate.clear();
+        front.invalidateAll();
+    }
+
+    @Override
+    public void destroy() {
+        delegate.destroy();
+        front.invalidateAll();
+    }
+
+    @Override
+    public void put(K key, Data keyData, V value, Data valueData) {
+        delegate.put(key, keyData, value, valueData);
+    }
+
+    @Override
+    public String getName() {
+        return delegate.getName();
+    }
+
+    @Override
+    public NearCacheConfig getNearCacheConfig() {
+        return delegate.getNearCacheConfig();
+    }
+
+    @Override
+    public int size() {
+        return delegate.size();
+    }
+
+    @Override
+    public NearCacheStats getNearCacheStats() {
+        return delegate.getNearCacheStats();
+    }
+
+    @Override
+    public boolean isSerializeKeys() {
+        return delegate.isSerializeKeys();
+    }
+
+    @Override
+    public void preload(DataStructureAdapter<Object, ?> adapter) {
+        delegate.preload(adapter);
+    }
+
+    @Override
+    public void storeKeys() {
+        delegate.storeKeys();
+    }
+
+    @Override
+    public boolean isPreloadDone() {
+        return delegate.isPreloadDone();
+    }
+
+    /** This class, or what the store's own near cache unwraps to (the repairing task asks for it). */
+    @Override
+    public <T> T unwrap(Class<T> type) {
+        return type.isInstance(this) ? type.cast(this) : delegate.unwrap(type);
+    }
+
+    void beforeAdmit(Consumer<Object> hook) {
+        this.beforeAdmit = hook;
+    }
+
+    /** How many records the front holds, for tests; Caffeine's estimate. */
+    long frontSize() {
+        return front.estimatedSize();
+    }
+
+    @Override
+    public String toString() {
+        return "FrontedNearCache{" + delegate + '}';
+    }
+}

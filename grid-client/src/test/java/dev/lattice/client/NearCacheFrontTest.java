@@ -1,0 +1,250 @@
+package dev.lattice.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.client.impl.clientside.HazelcastClientProxy;
+import com.hazelcast.client.map.impl.nearcache.NearCachedClientMapProxy;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.nearcache.NearCache;
+import com.hazelcast.internal.nearcache.NearCacheRecord;
+import com.hazelcast.internal.nearcache.impl.DefaultNearCache;
+import com.hazelcast.internal.nearcache.impl.invalidation.MetaDataContainer;
+import com.hazelcast.internal.nearcache.impl.invalidation.RepairingHandler;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.MapService;
+import dev.lattice.testsupport.LocalCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The near-cache front ({@link NearCacheOptions.Builder#front}) of a real client against a real
+ * member: hits come from the front, and every way Hazelcast invalidates an entry reaches it.
+ */
+class NearCacheFrontTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(15);
+
+    private static LocalCluster cluster;
+    private static LatticeClient client;
+    private static HazelcastInstance otherClient;
+
+    @BeforeAll
+    static void start() {
+        cluster = LocalCluster.builder().members(1).spareSlots(0).start();
+        client = LatticeClient.builder()
+                .addresses(cluster.addresses())
+                .clusterName(cluster.clusterName())
+                .nearCache("fronted-*", NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.OBJECT).front(true).build())
+                .nearCache("plain", NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.OBJECT).build())
+                .build();
+        otherClient = cluster.newClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        cluster.close();
+    }
+
+    @Test
+    void repeatedRead_isServedByTheFront_andCountsAsHit() {
+        // Written through this client: its own writes invalidate at once, and the cluster's event
+        // for them is ignored, so no late invalidation can empty the front during the reads.
+        IMap<String, String> map = client.map("fronted-hits");
+        map.set("k", new StringBuilder("v1").toString());
+        String first = map.get("k");
+        long hits = client.nearCacheStats("fronted-hits").getHits();
+
+        String second = map.get("k");
+        String third = map.get("k");
+
+        assertThat(second).isEqualTo("v1").isSameAs(first).isSameAs(third);
+        assertThat(client.nearCacheStats("fronted-hits").getHits()).isEqualTo(hits + 2);
+        assertThat(front("fronted-hits").frontSize()).isEqualTo(1);
+        // Hazelcast's own path counts every hit on the record; front hits leave it untouched.
+        assertThat(storeRecord("fronted-hits", "k").getHits()).isZero();
+    }
+
+    @Test
+    void plainNearCache_hasNoFront() {
+        client.map("plain").set("k", "v");
+        client.map("plain").get("k");
+        client.map("plain").get("k");
+
+        assertThat(nearCache("plain")).isInstanceOf(DefaultNearCache.class);
+        assertThat(storeRecord("plain", "k").getHits()).isEqualTo(1);
+    }
+
+    @Test
+    void changeByAnotherClient_reachesTheFront() {
+        IMap<String, String> other = otherClient.getMap("fronted-remote");
+        IMap<String, String> map = client.map("fronted-remote");
+        other.set("k", "v1");
+        readUntilFronted(map, "fronted-remote", "k");
+
+        other.set("k", "v2");
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(map.get("k")).isEqualTo("v2"));
+    }
+
+    @Test
+    void ownWrite_isReadBackAtOnce() {
+        IMap<String, String> map = client.map("fronted-own");
+        map.set("k", "v1");
+        readUntilFronted(map, "fronted-own", "k");
+
+        map.set("k", "v2");
+        assertThat(map.get("k")).isEqualTo("v2");
+        map.delete("k");
+        assertThat(map.get("k")).isNull();
+    }
+
+    @Test
+    void clearByAnotherClient_emptiesTheFront() {
+        IMap<String, String> other = otherClient.getMap("fronted-clear");
+        IMap<String, String> map = client.map("fronted-clear");
+        other.set("k", "v1");
+        readUntilFronted(map, "fronted-clear", "k");
+
+        other.clear();
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(map.get("k")).isNull());
+    }
+
+    @Test
+    void entryTheRepairingTaskMarksStale_isNotServedByTheFront() {
+        IMap<String, String> map = client.map("fronted-stale");
+        otherClient.getMap("fronted-stale").set("k", "v1");
+        readUntilFronted(map, "fronted-stale", "k");
+        long misses = client.nearCacheStats("fronted-stale").getMisses();
+
+        // What Hazelcast's repairing task does when it finds invalidations this client never got.
+        RepairingHandler handler = repairingHandler("fronted-stale");
+        int partition = storeRecord("fronted-stale", "k").getPartitionId();
+        MetaDataContainer metaData = handler.getMetaDataContainer(partition);
+        handler.checkOrRepairSequence(partition, metaData.getSequence() + 5, true);
+        handler.updateLastKnownStaleSequence(metaData, partition);
+
+        assertThat(map.get("k")).isEqualTo("v1");
+        assertThat(client.nearCacheStats("fronted-stale").getMisses()).isEqualTo(misses + 1);
+    }
+
+    @Test
+    void recordInvalidatedWhileBeingAdmitted_doesNotStayInTheFront() throws Exception {
+        IMap<String, String> other = otherClient.getMap("fronted-admit");
+        IMap<String, String> map = client.map("fronted-admit");
+        map.set("k", "v1");
+        CountDownLatch admitting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        front("fronted-admit").beforeAdmit(key -> {
+            admitting.countDown();
+            await().atMost(BOUND).until(() -> release.getCount() == 0);
+        });
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            // A first read publishes the fetched value in Hazelcast's store and admits that record: held just before the front takes it.
+            Future<String> read = reader.submit(() -> map.get("k"));
+            assertThat(admitting.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            other.set("k", "v2");
+            await().atMost(BOUND).until(() -> nearCache("fronted-admit").unwrap(DefaultNearCache.class)
+                    .getNearCacheRecordStore().getRecord("k") == null);
+            release.countDown();
+            assertThat(read.get(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("v1");
+        } finally {
+            release.countDown();
+            front("fronted-admit").beforeAdmit(key -> { });
+            reader.shutdownNow();
+        }
+
+        assertThat(map.get("k")).isEqualTo("v2");
+    }
+
+    @Test
+    void readersAndWritersRacing_endWithEveryLastValueInTheFront() throws Exception {
+        int keys = 16;
+        IMap<Integer, Integer> map = client.map("fronted-race");
+        IMap<Integer, Integer> other = otherClient.getMap("fronted-race");
+        Map<Integer, Integer> last = new ConcurrentHashMap<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService threads = Executors.newFixedThreadPool(5);
+        List<Future<?>> tasks = new ArrayList<>();
+        try {
+            for (int reader = 0; reader < 3; reader++) {
+                tasks.add(threads.submit(() -> {
+                    while (running.get()) {
+                        map.get(ThreadLocalRandom.current().nextInt(keys));
+                    }
+                }));
+            }
+            // One writer per key range, so "last" is the value written last for each key.
+            tasks.add(threads.submit(() -> write(other, 0, keys / 2, last, running)));
+            tasks.add(threads.submit(() -> write(map, keys / 2, keys, last, running)));
+            await().atMost(BOUND).until(() -> last.size() == keys && client.nearCacheStats("fronted-race").getHits() > 10_000);
+        } finally {
+            running.set(false);
+            threads.shutdown();
+            assertThat(threads.awaitTermination(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        }
+        for (Future<?> task : tasks) {
+            task.get();
+        }
+
+        await().atMost(BOUND).untilAsserted(() -> {
+            for (int key = 0; key < keys; key++) {
+                assertThat(map.get(key)).as("key %d", key).isEqualTo(last.get(key));
+            }
+        });
+        assertThat(front("fronted-race").frontSize()).isPositive();
+    }
+
+    private static void write(IMap<Integer, Integer> map, int from, int to, Map<Integer, Integer> last,
+                              AtomicBoolean running) {
+        for (int value = 0; running.get(); value++) {
+            for (int key = from; key < to; key++) {
+                map.set(key, value);
+                last.put(key, value);
+            }
+        }
+    }
+
+    private static void readUntilFronted(IMap<String, String> map, String name, String key) {
+        await().atMost(BOUND).until(() -> {
+            map.get(key);
+            return front(name).frontSize() == 1;
+        });
+    }
+
+    private static NearCache<Object, Object> nearCache(String name) {
+        return ((NearCachedClientMapProxy<?, ?>) client.hazelcast().getMap(name)).getNearCache();
+    }
+
+    private static FrontedNearCache<Object, Object> front(String name) {
+        return (FrontedNearCache<Object, Object>) nearCache(name);
+    }
+
+    private static NearCacheRecord storeRecord(String name, Object key) {
+        NearCacheRecord record = nearCache(name).unwrap(DefaultNearCache.class).getNearCacheRecordStore().getRecord(key);
+        assertThat(record).as("record of %s in near cache %s", key, name).isNotNull();
+        return record;
+    }
+
+    private static RepairingHandler repairingHandler(String name) {
+        return ((HazelcastClientProxy) client.hazelcast()).client.getProxyManager().getContext()
+                .getRepairingTask(MapService.SERVICE_NAME).registerAndGetHandler(name, nearCache(name));
+    }
+}
