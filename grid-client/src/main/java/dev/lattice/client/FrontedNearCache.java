@@ -197,8 +197,9 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
         this.beforeAdmit = hook;
     }
 
-    /** How many records the front holds, for tests; Caffeine's estimate. */
+    /** How many records the front holds, for tests, after Caffeine's pending evictions ran. */
     long frontSize() {
+        front.cleanUp();
         return front.estimatedSize();
     }
 

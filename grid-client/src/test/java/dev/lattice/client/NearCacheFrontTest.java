@@ -51,6 +51,8 @@ class NearCacheFrontTest {
                 .clusterName(cluster.clusterName())
                 .nearCache("fronted-*", NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.OBJECT).front(true).build())
                 .nearCache("plain", NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.OBJECT).build())
+                .nearCache("small-fronted", NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.OBJECT).maxSize(50)
+                        .front(true).build())
                 .build();
         otherClient = cluster.newClient();
     }
@@ -210,6 +212,54 @@ class NearCacheFrontTest {
             }
         });
         assertThat(front("fronted-race").frontSize()).isPositive();
+    }
+
+    @Test
+    void front_staysWithinMaxSize() {
+        IMap<Integer, Integer> map = client.map("small-fronted");
+        for (int key = 0; key < 500; key++) {
+            map.set(key, key);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int key = 0; key < 500; key++) {
+                assertThat(map.get(key)).isEqualTo(key);
+            }
+        }
+
+        assertThat(front("small-fronted").frontSize()).isPositive().isLessThanOrEqualTo(50);
+    }
+
+    @Test
+    void ownerOfTheKeysTerminated_frontEndsWithTheValuesWrittenAfterwards() {
+        try (LocalCluster pair = LocalCluster.builder().members(2).spareSlots(0).start();
+             LatticeClient fronted = LatticeClient.builder().addresses(pair.addresses()).clusterName(pair.clusterName())
+                     .nearCache("failover", NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.OBJECT).front(true).build())
+                     .build()) {
+            HazelcastInstance writer = pair.newClient();
+            IMap<Integer, String> source = writer.getMap("failover");
+            IMap<Integer, String> map = fronted.map("failover");
+            for (int key = 0; key < 100; key++) {
+                source.set(key, "before");
+            }
+            await().atMost(BOUND).untilAsserted(() -> {
+                for (int key = 0; key < 100; key++) {
+                    assertThat(map.get(key)).isEqualTo("before");
+                }
+                assertThat(((FrontedNearCache<?, ?>) ((NearCachedClientMapProxy<?, ?>) map).getNearCache()).frontSize())
+                        .isEqualTo(100);
+            });
+
+            pair.terminate(1);
+            for (int key = 0; key < 100; key++) {
+                source.set(key, "after");
+            }
+
+            await().atMost(BOUND).untilAsserted(() -> {
+                for (int key = 0; key < 100; key++) {
+                    assertThat(map.get(key)).as("key %d", key).isEqualTo("after");
+                }
+            });
+        }
     }
 
     private static void write(IMap<Integer, Integer> map, int from, int to, Map<Integer, Integer> last,
