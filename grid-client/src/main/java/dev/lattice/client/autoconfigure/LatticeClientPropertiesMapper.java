@@ -95,7 +95,7 @@ final class LatticeClientPropertiesMapper {
         return builder;
     }
 
-    private @Nullable NearCacheOptions nearCache(String prefix, LatticeClientProperties.NearCache nearCache) {
+    private @Nullable NearCacheOptions nearCache(String prefix, LatticeNearCacheProperties nearCache) {
         NearCacheOptions.Builder options = NearCacheOptions.builder();
         int before = problems.size();
         map.from(nearCache::getInMemoryFormat).to(set(prefix + "in-memory-format", options::inMemoryFormat));
@@ -106,7 +106,7 @@ final class LatticeClientPropertiesMapper {
         map.from(nearCache::getInvalidateOnChange).to(options::invalidateOnChange);
         map.from(nearCache::getSerializeKeys).to(options::serializeKeys);
         map.from(nearCache::getFront).to(options::front);
-        LatticeClientProperties.Preload preload = nearCache.getPreload();
+        LatticeNearCacheProperties.Preload preload = nearCache.getPreload();
         map.from(preload::getEnabled).to(options::preload);
         map.from(preload::getDirectory).to(set(prefix + "preload.directory", options::preloadDirectory));
         map.from(preload::getStoreInitialDelay).to(set(prefix + "preload.store-initial-delay", options::preloadStoreInitialDelay));

@@ -78,6 +78,7 @@ class ClientDefaultsTest {
         defaults.put("near-cache.<map>.preload.directory", nearCache.preloadDirectory().isEmpty() ? "working dir" : nearCache.preloadDirectory());
         defaults.put("near-cache.<map>.preload.store-initial-delay", seconds(nearCache.preloadStoreInitialDelay()));
         defaults.put("near-cache.<map>.preload.store-interval", seconds(nearCache.preloadStoreInterval()));
+        defaults.put("near-cache.<map>.front", String.valueOf(nearCache.front()));
         return defaults;
     }
 
