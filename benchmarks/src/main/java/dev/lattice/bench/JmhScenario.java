@@ -40,7 +40,7 @@ final class JmhScenario {
                     .jvmArgsAppend(jmhJvmArgs());
         }
         Map<String, Result> scores = scores(new Runner(builder.build()).run());
-        for (String format : List.of("BINARY", "OBJECT", "OBJECT_FRONT")) {
+        for (String format : List.of("BINARY", "OBJECT", "BINARY_FRONT", "OBJECT_FRONT")) {
             Result nearCache = scores.get("latticeNearCacheHit:" + format);
             String scenario = "Near-cache hit (JMH), " + format.replace("_FRONT", " + front");
             table.add(new Row(scenario, "1", "ns/op", nearCache,

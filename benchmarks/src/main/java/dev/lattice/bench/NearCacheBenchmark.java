@@ -30,8 +30,8 @@ public class NearCacheBenchmark {
     static final String VALUE = "v".repeat(100);
     private static final String MAP = "near";
 
-    /** Hazelcast's in-memory format; {@code OBJECT_FRONT} is OBJECT with Lattice's front ({@code NearCacheOptions.front}). */
-    @Param({"BINARY", "OBJECT", "OBJECT_FRONT"})
+    /** Hazelcast's in-memory format; {@code _FRONT} adds Lattice's front ({@code NearCacheOptions.front}). */
+    @Param({"BINARY", "OBJECT", "BINARY_FRONT", "OBJECT_FRONT"})
     public String format;
 
     private HazelcastInstance member;

@@ -58,6 +58,8 @@ class BenchSmokeTest {
                         "Near-cache hit (JMH), BINARY @1 vs ConcurrentHashMap.get",
                         "Near-cache hit (JMH), OBJECT @1 vs Caffeine getIfPresent",
                         "Near-cache hit (JMH), OBJECT @1 vs ConcurrentHashMap.get",
+                        "Near-cache hit (JMH), BINARY + front @1 vs Caffeine getIfPresent",
+                        "Near-cache hit (JMH), BINARY + front @1 vs ConcurrentHashMap.get",
                         "Near-cache hit (JMH), OBJECT + front @1 vs Caffeine getIfPresent",
                         "Near-cache hit (JMH), OBJECT + front @1 vs ConcurrentHashMap.get");
         assertThat(rows).allSatisfy(row -> {

@@ -12,6 +12,7 @@ import com.hazelcast.internal.nearcache.impl.DefaultNearCache;
 import com.hazelcast.internal.nearcache.impl.invalidation.StaleReadDetector;
 import com.hazelcast.internal.nearcache.impl.store.AbstractNearCacheRecordStore;
 import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.nearcache.NearCacheStats;
 import java.util.function.Consumer;
 
@@ -32,9 +33,11 @@ import java.util.function.Consumer;
  * store's; together the two orders mean a record invalidated while it was being admitted can not
  * stay in the front (whichever of the two removals runs second sees the other's write).
  *
- * <p>Only for OBJECT format without time-to-live or max-idle ({@link NearCacheOptions} checks):
- * OBJECT already hands every reader the same instance, and expiry would need the clock reads the
- * front exists to avoid. A front hit counts as a near-cache hit in Hazelcast's statistics but does
+ * <p>What a hit returns is what Hazelcast's path would: with OBJECT format the cached instance;
+ * with BINARY a fresh copy deserialized from the record, except for values every reader may share
+ * ({@link SharedValues}: strings, boxed numbers, java.time values, enums), deserialized once when
+ * the record is admitted. Not with a time-to-live or max-idle ({@link NearCacheOptions} checks):
+ * expiry would need the clock reads the front exists to avoid. A front hit counts as a near-cache hit in Hazelcast's statistics but does
  * not refresh the record's access time or hit count, which Hazelcast's LRU/LFU sampling reads; a
  * hot key the store evicts for that reason stays in the front (whose own bound is max-size), so up
  * to twice max-size entries can be referenced when the working set is larger than max-size.
@@ -48,15 +51,26 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
     private static final long READ_PERMITTED = -2L;
 
     private final DefaultNearCache<K, V> delegate;
-    private final Cache<K, NearCacheRecord> front;
+    private final SerializationService serialization;
+    private final Cache<K, Entry> front;
     private volatile NearCacheRecordStore<K, V> store;
     private volatile AbstractNearCacheRecordStore<?, ?, ?, ?, ?> detectorSource;
     private volatile NearCacheStatsImpl stats;
     /** Runs between reading a record and putting it in the front; tests widen that window with it. */
     private volatile Consumer<Object> beforeAdmit = key -> { };
+    /** Runs between the two steps of {@link #invalidate}; tests widen that window with it. */
+    private volatile Consumer<Object> betweenInvalidationSteps = key -> { };
 
-    FrontedNearCache(DefaultNearCache<K, V> delegate) {
+    /**
+     * A record in the front, with the value all readers may share ({@code null} when each hit must
+     * deserialize its own copy).
+     */
+    private record Entry(NearCacheRecord record, Object shared) {
+    }
+
+    FrontedNearCache(DefaultNearCache<K, V> delegate, SerializationService serialization) {
         this.delegate = delegate;
+        this.serialization = serialization;
         this.front = Caffeine.newBuilder()
                 .maximumSize(delegate.getNearCacheConfig().getEvictionConfig().getSize())
                 .build();
@@ -75,17 +89,19 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
     @Override
     @SuppressWarnings("unchecked")
     public V get(K key) {
-        NearCacheRecord record = front.getIfPresent(key);
-        // The state before the value: publishing writes the value, then the state (both volatile).
-        if (record != null && record.getReservationId() == READ_PERMITTED) {
-            Object value = record.getValue();
-            if (!(value instanceof Data) && (value != null || record.isCachedAsNull()) && !isStale(key, record)) {
-                stats.incrementHits();
-                return (V) (value == null ? CACHED_AS_NULL : value);
+        Entry entry = front.getIfPresent(key);
+        if (entry != null) {
+            NearCacheRecord record = entry.record();
+            // The state before the value: publishing writes the value, then the state (both volatile).
+            if (record.getReservationId() == READ_PERMITTED) {
+                Object value = record.getValue();
+                if ((value != null || record.isCachedAsNull()) && !isStale(key, record)) {
+                    stats.incrementHits();
+                    Object shared = entry.shared();
+                    return (V) (value == null ? CACHED_AS_NULL : shared != null ? shared : serialization.toObject(value));
+                }
             }
-        }
-        if (record != null) {
-            front.asMap().remove(key, record);
+            front.asMap().remove(key, entry);
         }
         V value = delegate.get(key);
         if (value != null) {
@@ -105,11 +121,18 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
         if (record == null || record.getReservationId() != READ_PERMITTED) {
             return;
         }
+        Object value = record.getValue();
+        Object shared = value instanceof Data data ? shareableOrNull(serialization.toObject(data)) : value;
+        Entry entry = new Entry(record, shared);
         beforeAdmit.accept(key);
-        front.put(key, record);
+        front.put(key, entry);
         if (store.getRecord(key) != record || record.getReservationId() != READ_PERMITTED) {
-            front.asMap().remove(key, record);
+            front.asMap().remove(key, entry);
         }
+    }
+
+    private static Object shareableOrNull(Object value) {
+        return value != null && SharedValues.shareable(value) ? value : null;
     }
 
     @Override
@@ -127,6 +150,7 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
     @Override
     public void invalidate(K key) {
         delegate.invalidate(key);
+        betweenInvalidationSteps.accept(key);
         front.invalidate(key);
     }
 
@@ -195,6 +219,10 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
 
     void beforeAdmit(Consumer<Object> hook) {
         this.beforeAdmit = hook;
+    }
+
+    void betweenInvalidationSteps(Consumer<Object> hook) {
+        this.betweenInvalidationSteps = hook;
     }
 
     /** How many records the front holds, for tests, after Caffeine's pending evictions ran. */

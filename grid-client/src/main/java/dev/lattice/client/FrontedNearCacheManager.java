@@ -61,11 +61,11 @@ final class FrontedNearCacheManager extends DefaultNearCacheManager {
             return nearCache;
         }
         // NearCacheOptions refuses these combinations; checked again because a front over them would be wrong.
-        if (config.getInMemoryFormat() != InMemoryFormat.OBJECT || config.getTimeToLiveSeconds() != 0
+        if (config.getInMemoryFormat() == InMemoryFormat.NATIVE || config.getTimeToLiveSeconds() != 0
                 || config.getMaxIdleSeconds() != 0 || !config.isInvalidateOnChange()) {
             throw new IllegalStateException("near cache " + config.getName() + " can not have a front: it needs "
-                    + "OBJECT format, invalidate-on-change and no time-to-live or max-idle, has " + config);
+                    + "BINARY or OBJECT format, invalidate-on-change and no time-to-live or max-idle, has " + config);
         }
-        return new FrontedNearCache<>((DefaultNearCache<K, V>) nearCache);
+        return new FrontedNearCache<>((DefaultNearCache<K, V>) nearCache, getSerializationService());
     }
 }

@@ -241,12 +241,15 @@ public final class NearCacheOptions {
 
         /**
          * Serves hits from a front owned by Lattice (a Caffeine cache of Hazelcast's own published
-         * records, bounded by max-size) instead of Hazelcast's near-cache path: a hit costs a few
-         * nanoseconds instead of over a hundred (docs/benchmarks.md). Off by default. Needs
-         * {@code OBJECT} format (the front hands out the cached object, as OBJECT does) and no
-         * time-to-live or max-idle (the front does not read the clock). Invalidations and
-         * Hazelcast's stale-read check apply to the front as to the near cache; a front hit counts
-         * as a hit but does not refresh the entry for Hazelcast's LRU/LFU eviction.
+         * records, bounded by max-size) instead of Hazelcast's near-cache path: a hit costs tens of
+         * nanoseconds instead of over a hundred (docs/benchmarks.md). Off by default. A hit returns
+         * what the format would: the cached instance with {@code OBJECT}; with {@code BINARY} a
+         * fresh copy, except immutable values (strings, boxed numbers, java.time values, enums),
+         * which are deserialized once and shared. Needs no time-to-live or max-idle (the front does
+         * not read the clock). Invalidations and Hazelcast's stale-read check apply to the front as
+         * to the near cache; a front hit counts as a hit but does not refresh the entry for
+         * Hazelcast's LRU/LFU eviction. Only a client started by {@link LatticeClientBuilder#build()}
+         * has fronts; one started from {@link LatticeClientBuilder#toClientConfig()} has plain near caches.
          */
         public Builder front(boolean front) {
             this.front = front;
@@ -254,15 +257,11 @@ public final class NearCacheOptions {
         }
 
         /**
-         * @throws IllegalStateException when the front is asked for without OBJECT format or with
-         *                               an expiry, or when invalidate-on-change is off and nothing
-         *                               else would ever refresh an entry
+         * @throws IllegalStateException when the front is asked for with an expiry, or when
+         *                               invalidate-on-change is off and nothing else would ever
+         *                               refresh an entry
          */
         public NearCacheOptions build() {
-            if (front && inMemoryFormat != InMemoryFormat.OBJECT) {
-                throw new IllegalStateException("front=true needs in-memory-format OBJECT, was " + inMemoryFormat
-                        + ": the front hands every reader the cached object itself");
-            }
             if (front && !(timeToLive.isZero() && maxIdle.isZero())) {
                 throw new IllegalStateException("front=true can not be combined with a time-to-live or max-idle "
                         + "(were " + timeToLive.getSeconds() + " s and " + maxIdle.getSeconds()

@@ -180,10 +180,12 @@ class LatticeClientBuilderTest {
     }
 
     @Test
-    void front_withBinaryFormat_fails() {
-        assertThatIllegalStateException().isThrownBy(() -> NearCacheOptions.builder().front(true).build())
-                .withMessage("front=true needs in-memory-format OBJECT, was BINARY: the front hands every reader "
-                        + "the cached object itself");
+    void front_withMaxIdle_fails() {
+        assertThatIllegalStateException().isThrownBy(() -> NearCacheOptions.builder().front(true)
+                        .maxIdle(Duration.ofSeconds(5)).build())
+                .withMessage("front=true can not be combined with a time-to-live or max-idle (were 0 s and 5 s): "
+                        + "the front does not read the clock");
+        assertThat(NearCacheOptions.builder().front(true).build().inMemoryFormat()).isEqualTo(InMemoryFormat.BINARY);
     }
 
     @Test

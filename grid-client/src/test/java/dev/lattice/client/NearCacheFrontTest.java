@@ -51,6 +51,7 @@ class NearCacheFrontTest {
                 .clusterName(cluster.clusterName())
                 .nearCache("fronted-*", NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.OBJECT).front(true).build())
                 .nearCache("plain", NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.OBJECT).build())
+                .nearCache("binary-fronted-*", NearCacheOptions.builder().front(true).build())
                 .nearCache("small-fronted", NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.OBJECT).maxSize(50)
                         .front(true).build())
                 .build();
@@ -83,6 +84,49 @@ class NearCacheFrontTest {
     }
 
     @Test
+    void binaryFront_sharesAnImmutableValue() {
+        IMap<String, String> map = client.map("binary-fronted-strings");
+        map.set("k", "v1");
+        map.get("k");
+        long hits = client.nearCacheStats("binary-fronted-strings").getHits();
+
+        String second = map.get("k");
+        String third = map.get("k");
+
+        assertThat(second).isEqualTo("v1").isSameAs(third);
+        assertThat(client.nearCacheStats("binary-fronted-strings").getHits()).isEqualTo(hits + 2);
+        assertThat(storeRecord("binary-fronted-strings", "k").getHits()).isZero();
+    }
+
+    @Test
+    void binaryFront_handsEachReaderItsOwnCopyOfAMutableValue() {
+        IMap<String, ArrayList<String>> map = client.map("binary-fronted-lists");
+        map.set("k", new ArrayList<>(List.of("a")));
+        map.get("k");
+        long hits = client.nearCacheStats("binary-fronted-lists").getHits();
+
+        ArrayList<String> first = map.get("k");
+        first.add("changed by a reader");
+        ArrayList<String> second = map.get("k");
+
+        assertThat(second).containsExactly("a").isNotSameAs(first);
+        assertThat(client.nearCacheStats("binary-fronted-lists").getHits()).isEqualTo(hits + 2);
+        assertThat(front("binary-fronted-lists").frontSize()).isEqualTo(1);
+    }
+
+    @Test
+    void binaryFront_changeByAnotherClientReachesIt() {
+        IMap<String, String> other = otherClient.getMap("binary-fronted-remote");
+        IMap<String, String> map = client.map("binary-fronted-remote");
+        map.set("k", "v1");
+        readUntilFronted(map, "binary-fronted-remote", "k");
+
+        other.set("k", "v2");
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(map.get("k")).isEqualTo("v2"));
+    }
+
+    @Test
     void plainNearCache_hasNoFront() {
         client.map("plain").set("k", "v");
         client.map("plain").get("k");
@@ -96,7 +140,7 @@ class NearCacheFrontTest {
     void changeByAnotherClient_reachesTheFront() {
         IMap<String, String> other = otherClient.getMap("fronted-remote");
         IMap<String, String> map = client.map("fronted-remote");
-        other.set("k", "v1");
+        map.set("k", "v1");
         readUntilFronted(map, "fronted-remote", "k");
 
         other.set("k", "v2");
@@ -120,7 +164,7 @@ class NearCacheFrontTest {
     void clearByAnotherClient_emptiesTheFront() {
         IMap<String, String> other = otherClient.getMap("fronted-clear");
         IMap<String, String> map = client.map("fronted-clear");
-        other.set("k", "v1");
+        map.set("k", "v1");
         readUntilFronted(map, "fronted-clear", "k");
 
         other.clear();
@@ -131,7 +175,7 @@ class NearCacheFrontTest {
     @Test
     void entryTheRepairingTaskMarksStale_isNotServedByTheFront() {
         IMap<String, String> map = client.map("fronted-stale");
-        otherClient.getMap("fronted-stale").set("k", "v1");
+        map.set("k", "v1");
         readUntilFronted(map, "fronted-stale", "k");
         long misses = client.nearCacheStats("fronted-stale").getMisses();
 
@@ -174,6 +218,32 @@ class NearCacheFrontTest {
         }
 
         assertThat(map.get("k")).isEqualTo("v2");
+    }
+
+    @Test
+    void readAdmittedBetweenTheTwoStepsOfAnInvalidation_doesNotStayInTheFront() {
+        IMap<String, String> other = otherClient.getMap("fronted-invalidate");
+        IMap<String, String> map = client.map("fronted-invalidate");
+        map.set("k", "v1");
+        readUntilFronted(map, "fronted-invalidate", "k");
+        CountDownLatch between = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        front("fronted-invalidate").betweenInvalidationSteps(key -> {
+            between.countDown();
+            await().atMost(BOUND).until(() -> release.getCount() == 0);
+        });
+        try {
+            // The cluster's invalidation for v2 stops between emptying one of the two caches and the other.
+            other.set("k", "v2");
+            await().atMost(BOUND).until(() -> between.getCount() == 0);
+            map.get("k");
+        } finally {
+            release.countDown();
+        }
+
+        // Had the front been emptied first, the read above would have put v1's record back in it for good.
+        await().atMost(BOUND).untilAsserted(() -> assertThat(map.get("k")).isEqualTo("v2"));
+        front("fronted-invalidate").betweenInvalidationSteps(key -> { });
     }
 
     @Test
@@ -235,7 +305,8 @@ class NearCacheFrontTest {
              LatticeClient fronted = LatticeClient.builder().addresses(pair.addresses()).clusterName(pair.clusterName())
                      .nearCache("failover", NearCacheOptions.builder().inMemoryFormat(InMemoryFormat.OBJECT).front(true).build())
                      .build()) {
-            HazelcastInstance writer = pair.newClient();
+            // set is idempotent: let the writer resend it when the terminated member drops its call.
+            HazelcastInstance writer = pair.newClient(config -> config.getNetworkConfig().setRedoOperation(true));
             IMap<Integer, String> source = writer.getMap("failover");
             IMap<Integer, String> map = fronted.map("failover");
             for (int key = 0; key < 100; key++) {

@@ -1,6 +1,5 @@
 package dev.lattice.client.autoconfigure;
 
-import com.hazelcast.config.InMemoryFormat;
 import dev.lattice.client.LatticeClient;
 import dev.lattice.client.LatticeClientBuilder;
 import dev.lattice.client.NearCacheOptions;
@@ -117,8 +116,7 @@ final class LatticeClientPropertiesMapper {
         // The combinations build() checks: the front's needs first, then invalidate-on-change=false
         // without any expiry; name the property whose combination failed.
         boolean frontMisfits = Boolean.TRUE.equals(nearCache.getFront())
-                && (nearCache.getInMemoryFormat() != InMemoryFormat.OBJECT || isPositive(nearCache.getTimeToLive())
-                        || isPositive(nearCache.getMaxIdle()));
+                && (isPositive(nearCache.getTimeToLive()) || isPositive(nearCache.getMaxIdle()));
         return frontMisfits ? check(prefix + "front", true, options::build)
                 : check(prefix + "invalidate-on-change", nearCache.getInvalidateOnChange(), options::build);
     }

@@ -38,7 +38,7 @@ public class LatticeNearCacheProperties {
 
     /**
      * Whether hits are served from Lattice's front (a Caffeine cache of the near cache's records)
-     * instead of Hazelcast's near-cache path; needs OBJECT format and no time-to-live or max-idle.
+     * instead of Hazelcast's near-cache path; needs no time-to-live or max-idle.
      * Default: false.
      */
     private @Nullable Boolean front;

@@ -223,9 +223,10 @@ class LatticeClientAutoConfigurationTest {
     }
 
     @Test
-    void frontWithoutObjectFormat_failsNamingProperty() {
-        assertStartupFails("lattice.client.near-cache.prices.front=true",
-                "Invalid value 'true' for lattice.client.near-cache.prices.front: front=true needs in-memory-format OBJECT");
+    void frontWithTimeToLive_failsNamingProperty() {
+        assertStartupFails("lattice.client.near-cache.prices.front=true,lattice.client.near-cache.prices.time-to-live=60",
+                "Invalid value 'true' for lattice.client.near-cache.prices.front: front=true can not be combined "
+                        + "with a time-to-live or max-idle (were 60 s and 0 s)");
     }
 
     @Test
@@ -268,8 +269,9 @@ class LatticeClientAutoConfigurationTest {
                                 + "Invalid value '0' for lattice.client.near-cache.prices.max-size: max-size must be positive, was 0"));
     }
 
-    private void assertStartupFails(String property, String... expectedInMessages) {
-        runner.withPropertyValues(property).run(context -> {
+    /** {@code properties}: one property, or several separated by commas. */
+    private void assertStartupFails(String properties, String... expectedInMessages) {
+        runner.withPropertyValues(properties.split(",(?=lattice\\.)")).run(context -> {
             assertThat(context).hasFailed();
             StringBuilder messages = new StringBuilder();
             for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
