@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The near-cache front ({@link NearCacheOptions.Builder#front}) of a real client against a real
@@ -115,18 +117,6 @@ class NearCacheFrontTest {
     }
 
     @Test
-    void binaryFront_changeByAnotherClientReachesIt() {
-        IMap<String, String> other = otherClient.getMap("binary-fronted-remote");
-        IMap<String, String> map = client.map("binary-fronted-remote");
-        map.set("k", "v1");
-        readUntilFronted(map, "binary-fronted-remote", "k");
-
-        other.set("k", "v2");
-
-        await().atMost(BOUND).untilAsserted(() -> assertThat(map.get("k")).isEqualTo("v2"));
-    }
-
-    @Test
     void plainNearCache_hasNoFront() {
         client.map("plain").set("k", "v");
         client.map("plain").get("k");
@@ -136,12 +126,14 @@ class NearCacheFrontTest {
         assertThat(storeRecord("plain", "k").getHits()).isEqualTo(1);
     }
 
-    @Test
-    void changeByAnotherClient_reachesTheFront() {
-        IMap<String, String> other = otherClient.getMap("fronted-remote");
-        IMap<String, String> map = client.map("fronted-remote");
+    /** An OBJECT and a BINARY front. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fronted-remote", "binary-fronted-remote"})
+    void changeByAnotherClient_reachesTheFront(String name) {
+        IMap<String, String> other = otherClient.getMap(name);
+        IMap<String, String> map = client.map(name);
         map.set("k", "v1");
-        readUntilFronted(map, "fronted-remote", "k");
+        readUntilFronted(map, name, "k");
 
         other.set("k", "v2");
 
