@@ -37,10 +37,12 @@ import java.util.function.Consumer;
  * with BINARY a fresh copy deserialized from the record, except for values every reader may share
  * ({@link SharedValues}: strings, boxed numbers, java.time values, enums), deserialized once when
  * the record is admitted. Not with a time-to-live or max-idle ({@link NearCacheOptions} checks):
- * expiry would need the clock reads the front exists to avoid. A front hit counts as a near-cache hit in Hazelcast's statistics but does
- * not refresh the record's access time or hit count, which Hazelcast's LRU/LFU sampling reads; a
- * hot key the store evicts for that reason stays in the front (whose own bound is max-size), so up
- * to twice max-size entries can be referenced when the working set is larger than max-size.
+ * expiry would need the clock reads the front exists to avoid.
+ *
+ * <p>A front hit counts as a near-cache hit in Hazelcast's statistics but does not refresh the
+ * record's access time or hit count, which Hazelcast's LRU/LFU sampling reads; a hot key the store
+ * evicts for that reason stays in the front (whose own bound is max-size), so up to twice max-size
+ * entries can be referenced when the working set is larger than max-size.
  *
  * <p>Built on Hazelcast 5.7 internals (the record store, its stale-read detector, the statistics
  * implementation); {@code NearCacheFrontTest} exercises each of them against a real member.

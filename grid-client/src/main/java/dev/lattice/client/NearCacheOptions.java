@@ -14,8 +14,7 @@ import java.util.Objects;
  *
  * <p>Defaults follow Hazelcast's: {@code BINARY} format, no time-to-live or max-idle, LRU eviction
  * at 10,000 entries, invalidate-on-change on, preloading off; Lattice's front ({@link Builder#front})
- * is off. Durations are whole seconds because
- * Hazelcast counts near-cache expiry in seconds.
+ * is off. Durations are whole seconds because Hazelcast counts near-cache expiry in seconds.
  *
  * <pre>{@code
  * NearCacheOptions options = NearCacheOptions.builder()
