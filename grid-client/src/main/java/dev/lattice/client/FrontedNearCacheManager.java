@@ -60,12 +60,25 @@ final class FrontedNearCacheManager extends DefaultNearCacheManager {
         if (!fronted.contains(config.getName())) {
             return nearCache;
         }
-        // NearCacheOptions refuses these combinations; checked again because a front over them would be wrong.
+        checkFrontable(config);
+        return new FrontedNearCache<>((DefaultNearCache<K, V>) nearCache, getSerializationService());
+    }
+
+    /**
+     * Fails when a front over {@code config} would be wrong. NearCacheOptions refuses these
+     * combinations; a customizer can still make them, and {@code LatticeClientBuilder.build()}
+     * checks before the client starts.
+     *
+     * @throws IllegalStateException naming the near cache and what is wrong with it
+     */
+    static void checkFrontable(NearCacheConfig config) {
         if (config.getInMemoryFormat() == InMemoryFormat.NATIVE || config.getTimeToLiveSeconds() != 0
                 || config.getMaxIdleSeconds() != 0 || !config.isInvalidateOnChange()) {
-            throw new IllegalStateException("near cache " + config.getName() + " can not have a front: it needs "
-                    + "BINARY or OBJECT format, invalidate-on-change and no time-to-live or max-idle, has " + config);
+            throw new IllegalStateException("near cache " + config.getName() + " has front=true but can not have a "
+                    + "front: it needs BINARY or OBJECT format, invalidate-on-change and no time-to-live or max-idle, "
+                    + "and has in-memory-format=" + config.getInMemoryFormat() + ", time-to-live="
+                    + config.getTimeToLiveSeconds() + " s, max-idle=" + config.getMaxIdleSeconds()
+                    + " s, invalidate-on-change=" + config.isInvalidateOnChange() + " (changed by a customizer?)");
         }
-        return new FrontedNearCache<>((DefaultNearCache<K, V>) nearCache, getSerializationService());
     }
 }

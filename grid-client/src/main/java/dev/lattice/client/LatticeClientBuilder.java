@@ -4,16 +4,18 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ConnectionRetryConfig;
 import com.hazelcast.client.properties.ClientProperty;
+import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.core.HazelcastInstance;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * Builds a {@link LatticeClient}; get one from {@link LatticeClient#builder()}. Each method checks
@@ -221,15 +223,27 @@ public final class LatticeClientBuilder {
     /** Starts the client; returns once it is connected to the cluster. */
     public LatticeClient build() {
         ClientConfig config = toClientConfig();
+        Set<String> fronted = fronted(config);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(config);
         try {
-            FrontedNearCacheManager.install(client, nearCaches.entrySet().stream()
-                    .filter(nearCache -> nearCache.getValue().front()).map(Map.Entry::getKey)
-                    .collect(Collectors.toSet()));
+            FrontedNearCacheManager.install(client, fronted);
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
         }
         return new LatticeClient(client, nearCaches);
+    }
+
+    /** The near caches with front=true that {@code config} still has after the customizers, checked. */
+    private Set<String> fronted(ClientConfig config) {
+        Set<String> fronted = new HashSet<>();
+        nearCaches.forEach((name, options) -> {
+            NearCacheConfig nearCache = config.getNearCacheConfigMap().get(name);
+            if (options.front() && nearCache != null) {
+                FrontedNearCacheManager.checkFrontable(nearCache);
+                fronted.add(name);
+            }
+        });
+        return fronted;
     }
 }

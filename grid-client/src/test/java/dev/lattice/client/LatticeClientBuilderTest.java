@@ -180,6 +180,19 @@ class LatticeClientBuilderTest {
     }
 
     @Test
+    void front_onANearCacheACustomizerGaveATimeToLive_failsBeforeTheClientStarts() {
+        LatticeClientBuilder builder = LatticeClient.builder().addresses("127.0.0.1:1")
+                .nearCache("prices", NearCacheOptions.builder().front(true).build())
+                .customize(config -> config.getNearCacheConfig("prices").setTimeToLiveSeconds(60));
+
+        // Port 1 answers nothing: had the client been started first, build() would fail connecting instead.
+        assertThatIllegalStateException().isThrownBy(builder::build)
+                .withMessage("near cache prices has front=true but can not have a front: it needs BINARY or OBJECT "
+                        + "format, invalidate-on-change and no time-to-live or max-idle, and has in-memory-format=BINARY, "
+                        + "time-to-live=60 s, max-idle=0 s, invalidate-on-change=true (changed by a customizer?)");
+    }
+
+    @Test
     void front_withMaxIdle_fails() {
         assertThatIllegalStateException().isThrownBy(() -> NearCacheOptions.builder().front(true)
                         .maxIdle(Duration.ofSeconds(5)).build())
