@@ -54,10 +54,9 @@ public class NearCacheBenchmark {
     }
 
     static NearCacheOptions options(String format) {
-        boolean front = format.endsWith("_FRONT");
         return NearCacheOptions.builder()
-                .inMemoryFormat(InMemoryFormat.valueOf(front ? format.substring(0, format.length() - "_FRONT".length()) : format))
-                .front(front)
+                .inMemoryFormat(InMemoryFormat.valueOf(format.replace("_FRONT", "")))
+                .front(format.endsWith("_FRONT"))
                 .build();
     }
 

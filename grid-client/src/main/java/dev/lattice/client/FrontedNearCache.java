@@ -7,7 +7,6 @@ import com.hazelcast.internal.adapter.DataStructureAdapter;
 import com.hazelcast.internal.monitor.impl.NearCacheStatsImpl;
 import com.hazelcast.internal.nearcache.NearCache;
 import com.hazelcast.internal.nearcache.NearCacheRecord;
-import com.hazelcast.internal.nearcache.NearCacheRecordStore;
 import com.hazelcast.internal.nearcache.impl.DefaultNearCache;
 import com.hazelcast.internal.nearcache.impl.invalidation.StaleReadDetector;
 import com.hazelcast.internal.nearcache.impl.store.AbstractNearCacheRecordStore;
@@ -55,8 +54,7 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
     private final DefaultNearCache<K, V> delegate;
     private final SerializationService serialization;
     private final Cache<K, Entry> front;
-    private volatile NearCacheRecordStore<K, V> store;
-    private volatile AbstractNearCacheRecordStore<?, ?, ?, ?, ?> detectorSource;
+    private volatile AbstractNearCacheRecordStore<K, V, ?, ?, ?> store;
     private volatile NearCacheStatsImpl stats;
     /** Runs between reading a record and putting it in the front; tests widen that window with it. */
     private volatile Consumer<Object> beforeAdmit = key -> { };
@@ -81,11 +79,8 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
     @Override
     public void initialize() {
         delegate.initialize();
-        NearCacheRecordStore<K, V> recordStore = delegate.getNearCacheRecordStore();
-        // Set by Hazelcast's repairing task once the invalidation listener registers, so read per hit.
-        this.detectorSource = (AbstractNearCacheRecordStore<?, ?, ?, ?, ?>) recordStore;
-        this.stats = (NearCacheStatsImpl) recordStore.getNearCacheStats();
-        this.store = recordStore;
+        this.store = (AbstractNearCacheRecordStore<K, V, ?, ?, ?>) delegate.getNearCacheRecordStore();
+        this.stats = (NearCacheStatsImpl) store.getNearCacheStats();
     }
 
     @Override
@@ -113,7 +108,8 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
     }
 
     private boolean isStale(K key, NearCacheRecord record) {
-        StaleReadDetector detector = detectorSource.getStaleReadDetector();
+        // Set by Hazelcast's repairing task once the invalidation listener registers, so read per hit.
+        StaleReadDetector detector = store.getStaleReadDetector();
         return detector != StaleReadDetector.ALWAYS_FRESH && detector.isStaleRead(key, record);
     }
 

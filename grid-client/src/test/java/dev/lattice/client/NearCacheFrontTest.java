@@ -131,9 +131,7 @@ class NearCacheFrontTest {
     @ValueSource(strings = {"fronted-remote", "binary-fronted-remote"})
     void changeByAnotherClient_reachesTheFront(String name) {
         IMap<String, String> other = otherClient.getMap(name);
-        IMap<String, String> map = client.map(name);
-        map.set("k", "v1");
-        readUntilFronted(map, name, "k");
+        IMap<String, String> map = frontedWithV1(name);
 
         other.set("k", "v2");
 
@@ -142,9 +140,7 @@ class NearCacheFrontTest {
 
     @Test
     void ownWrite_isReadBackAtOnce() {
-        IMap<String, String> map = client.map("fronted-own");
-        map.set("k", "v1");
-        readUntilFronted(map, "fronted-own", "k");
+        IMap<String, String> map = frontedWithV1("fronted-own");
 
         map.set("k", "v2");
         assertThat(map.get("k")).isEqualTo("v2");
@@ -155,9 +151,7 @@ class NearCacheFrontTest {
     @Test
     void clearByAnotherClient_emptiesTheFront() {
         IMap<String, String> other = otherClient.getMap("fronted-clear");
-        IMap<String, String> map = client.map("fronted-clear");
-        map.set("k", "v1");
-        readUntilFronted(map, "fronted-clear", "k");
+        IMap<String, String> map = frontedWithV1("fronted-clear");
 
         other.clear();
 
@@ -166,9 +160,7 @@ class NearCacheFrontTest {
 
     @Test
     void entryTheRepairingTaskMarksStale_isNotServedByTheFront() {
-        IMap<String, String> map = client.map("fronted-stale");
-        map.set("k", "v1");
-        readUntilFronted(map, "fronted-stale", "k");
+        IMap<String, String> map = frontedWithV1("fronted-stale");
         long misses = client.nearCacheStats("fronted-stale").getMisses();
 
         // What Hazelcast's repairing task does when it finds invalidations this client never got.
@@ -215,9 +207,7 @@ class NearCacheFrontTest {
     @Test
     void readAdmittedBetweenTheTwoStepsOfAnInvalidation_doesNotStayInTheFront() {
         IMap<String, String> other = otherClient.getMap("fronted-invalidate");
-        IMap<String, String> map = client.map("fronted-invalidate");
-        map.set("k", "v1");
-        readUntilFronted(map, "fronted-invalidate", "k");
+        IMap<String, String> map = frontedWithV1("fronted-invalidate");
         CountDownLatch between = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         front("fronted-invalidate").betweenInvalidationSteps(key -> {
@@ -333,6 +323,14 @@ class NearCacheFrontTest {
                 last.put(key, value);
             }
         }
+    }
+
+    /** Map {@code name} with k = v1, written through the fronted client and read until the front holds it. */
+    private static IMap<String, String> frontedWithV1(String name) {
+        IMap<String, String> map = client.map(name);
+        map.set("k", "v1");
+        readUntilFronted(map, name, "k");
+        return map;
     }
 
     private static void readUntilFronted(IMap<String, String> map, String name, String key) {
