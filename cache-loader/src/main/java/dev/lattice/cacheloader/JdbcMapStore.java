@@ -16,6 +16,7 @@ import dev.lattice.cacheloader.jdbc.PoisonPolicy;
 import dev.lattice.cacheloader.jdbc.StoreFailedException;
 import dev.lattice.cacheloader.jdbc.TableWriter;
 import dev.lattice.cacheloader.jdbc.TableWriter.Write;
+import dev.lattice.cacheloader.writebehind.BatchStoring;
 import dev.lattice.cacheloader.writebehind.PartitionClearing;
 import dev.lattice.cacheloader.writebehind.WriteBehind;
 import dev.lattice.cacheloader.writebehind.WriteBehindSettings;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * write-behind mode.
  *
  * <p><b>Write-through:</b> Hazelcast calls {@code store}/{@code storeAll}/{@code delete} before the
- * caller's operation returns; each write is fenced ({@link Fence}) and the caller's operation fails
+ * caller's operation returns (a {@code putAll} stores each partition's entries in one {@code storeAll},
+ * see {@link BatchStoring}); each write is fenced ({@link Fence}) and the caller's operation fails
  * if the database refuses it, is down, or if this member no longer owns the partition.
  *
  * <p><b>Write-behind:</b> Lattice's own {@link WriteBehind} drains the queues on every member.
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Both follow Hazelcast's partial-failure contract: every entry that reached the table (or the
  * dead-letter table, or the spool) is removed from the argument before throwing.
  */
-public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLifecycleSupport, PartitionClearing {
+public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLifecycleSupport, PartitionClearing, BatchStoring {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcMapStore.class);
     /** Set while this thread clears a partition: Hazelcast's {@code deleteAll} inside the clear finds its keys deleted. */
@@ -161,6 +163,18 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         Unwritten unwritten = write(writes, "storing");
         entries.keySet().retainAll(unwritten.keys());
         unwritten.throwIfAny();
+    }
+
+    /** A write-through {@code putAll}'s entries of one partition ({@link BatchStoring}). */
+    @Override
+    public void storeAllOrNothing(Map<Object, Object> entries) {
+        if (writeBehind()) {
+            storeAll(entries);
+            return;
+        }
+        List<Write> writes = new ArrayList<>(entries.size());
+        entries.forEach((key, value) -> writes.add(new Write(key, value, view().partitionOf(key), key)));
+        storeWrites.writeAllOrNothing(writes, view()).throwIfAny();
     }
 
     @Override

@@ -89,6 +89,20 @@ final class StoreWrites {
         if (shuttingDown && result.databaseFailure() != null) {
             flushFoundDatabaseDown = true;
         }
+        return settle(writes, result, what, shuttingDown, view);
+    }
+
+    /**
+     * Write-through: every entry in one transaction of its own, or none of them (a {@code putAll}'s
+     * entries of one partition, see {@code BatchStoring}), so that a refused entry leaves the table as
+     * the grid still has it.
+     */
+    Unwritten writeAllOrNothing(List<Write> writes, Ownership view) {
+        spool.awaitReplayed();
+        return settle(writes, writer.writeAllOrNothing(writes, view), "storing", false, view);
+    }
+
+    private Unwritten settle(List<Write> writes, Result result, String what, boolean shuttingDown, Ownership view) {
         List<Object> unwritten = new ArrayList<>();
         List<Write> toSpool = new ArrayList<>();
         Throwable firstError = null;

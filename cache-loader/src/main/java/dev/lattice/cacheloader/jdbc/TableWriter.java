@@ -102,10 +102,23 @@ public final class TableWriter {
 
     /** Writes {@code writes} (distinct keys) as one transaction, or one by one if an entry is rejected. */
     public Result write(List<Write> writes, Ownership view) {
+        return write(writes, view, false);
+    }
+
+    /**
+     * Writes {@code writes} (distinct keys) as one transaction or not at all: if the database refuses
+     * an entry, none is written, the refused ones are {@link Outcome#REJECTED} with their reason and
+     * the others stay {@link Outcome#NOT_ATTEMPTED}.
+     */
+    public Result writeAllOrNothing(List<Write> writes, Ownership view) {
+        return write(writes, view, true);
+    }
+
+    private Result write(List<Write> writes, Ownership view, boolean allOrNothing) {
         Result result = new Result(writes.size());
         Object[][] rows = encode(writes, result);
         List<Integer> candidates = indices(result, Outcome.NOT_ATTEMPTED);
-        if (candidates.isEmpty()) {
+        if (candidates.isEmpty() || (allOrNothing && candidates.size() < writes.size())) {
             return result;
         }
         long start = System.nanoTime();
@@ -122,10 +135,33 @@ public final class TableWriter {
                 table.metrics().databaseError("database_failed");
             } else {
                 table.metrics().databaseError("entry_rejected");
-                writeOneByOne(writes, rows, candidates, view, result);
+                if (allOrNothing) {
+                    findRejected(writes, rows, candidates, failure, result);
+                } else {
+                    writeOneByOne(writes, rows, candidates, view, result);
+                }
             }
         }
         return result;
+    }
+
+    /** After a refused all-or-nothing batch: which entries the database refuses, and why (nothing is written). */
+    private void findRejected(List<Write> writes, Object[][] rows, List<Integer> candidates, SQLException batchFailure,
+            Result result) {
+        try {
+            Map<Integer, SQLException> refused = MapTable.withReconnect(() -> RejectedRows.find(table, writes, rows, candidates));
+            if (refused.isEmpty()) {
+                // Refused only as a whole (a deferred constraint, say): every entry carries the batch's reason.
+                candidates.forEach(i -> refused.put(i, batchFailure));
+            }
+            refused.forEach((i, error) -> {
+                result.outcomes[i] = Outcome.REJECTED;
+                result.errors[i] = error;
+            });
+        } catch (SQLException e) {
+            result.databaseFailure = e;
+            table.metrics().databaseError("database_failed");
+        }
     }
 
     /** Writes each entry in its own fenced statement; used alone for single writes and after a rejected batch. */

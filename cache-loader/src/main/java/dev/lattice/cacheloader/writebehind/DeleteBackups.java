@@ -9,6 +9,7 @@ import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.impl.MapEntries;
 import com.hazelcast.map.impl.MapService;
 import com.hazelcast.map.impl.MapServiceContext;
 import com.hazelcast.map.impl.operation.DefaultMapOperationProvider;
@@ -30,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * partition-wide entry processors queued ({@link PartitionWideChangesOperation}) and has a clear
  * delete its rows before it answers ({@link StoredClearOperation}): a member's map service is given
  * operation providers that create Lattice's operations for write-behind maps and Hazelcast's for
- * every other map.
+ * every other map, but for a write-through map's {@code putAll}, which hands its store each
+ * partition's entries at once ({@link BatchStoredPutAllOperation}).
  *
  * <p>Hazelcast has no setting for this, so the providers are swapped in by reflection, when the
  * member starts and before it accepts a connection or creates a map proxy (a member proxy keeps
@@ -87,12 +89,15 @@ public final class DeleteBackups {
         }
     }
 
-    /** Lattice's provider for write-behind maps, Hazelcast's for the others; decided once per map name. */
+    /** Lattice's providers for maps with a store, Hazelcast's for the others; decided once per map name. */
     private static final class WriteBehindAware extends MapOperationProviders {
+
+        private enum Kind { WRITE_BEHIND, WRITE_THROUGH, OTHER }
 
         private final NodeEngine nodeEngine;
         private final MapOperationProvider backedUp = new BackedUpDeletes();
-        private final Map<String, Boolean> writeBehind = new ConcurrentHashMap<>();
+        private final MapOperationProvider batchStored = new BatchStoredPutAll();
+        private final Map<String, Kind> kinds = new ConcurrentHashMap<>();
 
         WriteBehindAware(NodeEngine nodeEngine) {
             this.nodeEngine = nodeEngine;
@@ -100,12 +105,34 @@ public final class DeleteBackups {
 
         @Override
         public MapOperationProvider getOperationProvider(String name) {
-            return writeBehind.computeIfAbsent(name, this::isWriteBehind) ? backedUp : super.getOperationProvider(name);
+            return switch (kinds.computeIfAbsent(name, this::kind)) {
+                case WRITE_BEHIND -> backedUp;
+                case WRITE_THROUGH -> batchStored;
+                case OTHER -> super.getOperationProvider(name);
+            };
         }
 
-        private boolean isWriteBehind(String name) {
+        private Kind kind(String name) {
             MapStoreConfig store = nodeEngine.getConfig().findMapConfig(name).getMapStoreConfig();
-            return store != null && store.isEnabled() && store.getWriteDelaySeconds() > 0;
+            if (store == null || !store.isEnabled()) {
+                return Kind.OTHER;
+            }
+            return store.getWriteDelaySeconds() > 0 ? Kind.WRITE_BEHIND : Kind.WRITE_THROUGH;
+        }
+    }
+
+    /** Hazelcast's operations, but a {@code putAll} that hands its store each partition's entries at once. */
+    private static final class BatchStoredPutAll extends DefaultMapOperationProvider {
+
+        @Override
+        public MapOperation createPutAllOperation(String name, MapEntries mapEntries, boolean triggerMapLoader) {
+            return new BatchStoredPutAllOperation(name, mapEntries, triggerMapLoader);
+        }
+
+        @Override
+        public OperationFactory createPutAllOperationFactory(String name, int[] partitions, MapEntries[] mapEntries,
+                boolean triggerMapLoader) {
+            return new BatchStoredPutAllOperationFactory(name, partitions, mapEntries, triggerMapLoader);
         }
     }
 

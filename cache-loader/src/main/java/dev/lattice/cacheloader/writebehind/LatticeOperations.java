@@ -24,6 +24,8 @@ public final class LatticeOperations implements DataSerializableFactory {
     static final int TXN_DELETE = 10;
     static final int TXN_DELETE_BACKUP = 11;
     static final int PUT_IF_ABSENT = 12;
+    static final int PUT_ALL = 13;
+    static final int PUT_ALL_FACTORY = 14;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -40,6 +42,8 @@ public final class LatticeOperations implements DataSerializableFactory {
             case TXN_DELETE -> new BackedUpTxnDeleteOperation();
             case TXN_DELETE_BACKUP -> new QueuedTxnDeleteBackupOperation();
             case PUT_IF_ABSENT -> new BackedUpPutIfAbsentOperation();
+            case PUT_ALL -> new BatchStoredPutAllOperation();
+            case PUT_ALL_FACTORY -> new BatchStoredPutAllOperationFactory();
             default -> null;
         };
     }
