@@ -95,11 +95,11 @@ final class StoreWrites {
     /**
      * Write-through: every entry in one transaction of its own, or none of them (a {@code putAll}'s
      * entries of one partition, see {@code BatchStoring}), so that a refused entry leaves the table as
-     * the grid still has it.
+     * the grid still has it; it waits for a free writer like the combined writes.
      */
     Unwritten writeAllOrNothing(List<Write> writes, Ownership view) {
         spool.awaitReplayed();
-        return settle(writes, writer.writeAllOrNothing(writes, view), "storing", false, view);
+        return settle(writes, combined.writeAllOrNothing(writes, view), "storing", false, view);
     }
 
     private Unwritten settle(List<Write> writes, Result result, String what, boolean shuttingDown, Ownership view) {

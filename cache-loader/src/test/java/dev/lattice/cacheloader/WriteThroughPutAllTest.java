@@ -12,10 +12,16 @@ import dev.lattice.cacheloader.config.ValueType;
 import dev.lattice.cacheloader.metrics.MapStoreMetrics;
 import dev.lattice.testsupport.LocalCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +98,43 @@ class WriteThroughPutAllTest extends DatabaseBackedTest {
             // Whatever the failed partition's other entries hold, the grid must read what the table holds.
             Map<String, String> fromGrid = parcels.getAll(batch.keySet());
             assertThat(new TreeMap<>(fromGrid)).isEqualTo(new TreeMap<>(Fixtures.rows(pool, "parcels")));
+        }
+    }
+
+    @Test
+    void aPutAllWaitingOnALockedTable_takesNoMoreConnectionsThanThePoolHas_andLandsWhole() throws Exception {
+        try (LocalCluster cluster = Fixtures.cluster(1, "parcels", WRITE_THROUGH, pool, new SimpleMeterRegistry(),
+                config -> { })) {
+            IMap<String, String> parcels = cluster.newClient().getMap("parcels");
+            Map<String, String> batch = entries("k", 2_000);
+            CompletableFuture<Void> putAll;
+            // Outside the store's pool (4 connections, 500 ms to get one): Hazelcast's 16 map-store
+            // threads each wait on the table with a partition's entries, so without a bound on them
+            // the others would time out waiting for a connection.
+            try (Connection lock = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+                lock.setAutoCommit(false);
+                try (Statement statement = lock.createStatement()) {
+                    statement.execute("LOCK TABLE parcels IN EXCLUSIVE MODE");
+                }
+                putAll = parcels.putAllAsync(batch).toCompletableFuture();
+                await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnTheLock(lock) >= 1);
+                // Held well past the pool's 500 ms connection timeout: no partition may fail meanwhile.
+                await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3)).until(() -> !putAll.isDone());
+                lock.rollback();
+            }
+
+            putAll.get(30, TimeUnit.SECONDS);
+            assertThat(new TreeMap<>(Fixtures.rows(pool, "parcels"))).isEqualTo(new TreeMap<>(batch));
+        }
+    }
+
+    /** Sessions of this database waiting for a lock (the store's transactions behind the test's). */
+    private static long waitingOnTheLock(Connection connection) throws Exception {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                     + " AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -220,6 +220,11 @@ public final class LocalCluster implements AutoCloseable {
                 for (int i = 0; i < members; i++) {
                     cluster.startMember();
                 }
+                // Hazelcast assigns partitions at the first operation that needs them, and counts a
+                // cluster without assignments as safe: a test's first write then raced the backups'
+                // first partition table, and its backup acknowledgement could miss the client's 3 s
+                // timeout (JCacheMBeansTest, once). Assign them now, so awaitSafe waits for the backups.
+                cluster.member(0).getPartitionService().getPartitions().iterator().next().getOwner();
                 cluster.awaitSafe(Duration.ofSeconds(60));
             } catch (RuntimeException e) {
                 cluster.close();

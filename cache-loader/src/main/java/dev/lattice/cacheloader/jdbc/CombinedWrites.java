@@ -25,6 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * write it as one fenced batch through {@link TableWriter} and hand every caller its own outcomes.
  * A caller that finds every writer busy waits for one of them to take its writes; no caller
  * returns before its own rows committed. Alone, a caller writes its row in one statement, as before.
+ * An all-or-nothing caller (a write-through {@code putAll}'s partition) is never combined with
+ * others, but counts against the same {@code writers}: Hazelcast's sixteen map-store threads must
+ * not ask the pool for more connections than it has.
  */
 public final class CombinedWrites {
 
@@ -53,18 +56,32 @@ public final class CombinedWrites {
     private static final class Request {
         final List<Write> writes;
         final Ownership view;
+        /** Written alone, whole or not at all ({@link TableWriter#writeAllOrNothing}). */
+        final boolean allOrNothing;
         final CompletableFuture<Result> done = new CompletableFuture<>();
         volatile boolean taken;
 
-        Request(List<Write> writes, Ownership view) {
+        Request(List<Write> writes, Ownership view, boolean allOrNothing) {
             this.writes = writes;
             this.view = view;
+            this.allOrNothing = allOrNothing;
         }
     }
 
     /** Writes {@code writes} (distinct keys), possibly in one transaction with other callers' writes. */
     public Result write(List<Write> writes, Ownership view) {
-        Request request = new Request(writes, view);
+        return write(new Request(writes, view, false));
+    }
+
+    /**
+     * Writes {@code writes} (distinct keys) in a transaction of their own, whole or not at all
+     * ({@link TableWriter#writeAllOrNothing}), as one of the at most {@code writers} transactions at once.
+     */
+    public Result writeAllOrNothing(List<Write> writes, Ownership view) {
+        return write(new Request(writes, view, true));
+    }
+
+    private Result write(Request request) {
         taking.lock();
         try {
             pending.addLast(request);
@@ -130,7 +147,8 @@ public final class CombinedWrites {
         taken.forEach(r -> combined.addAll(r.writes));
         try {
             Ownership view = taken.get(0).view;
-            Result result = combined.size() == 1 ? writer.writeEach(combined, view) : writer.write(combined, view);
+            Result result = taken.get(0).allOrNothing ? writer.writeAllOrNothing(combined, view)
+                    : combined.size() == 1 ? writer.writeEach(combined, view) : writer.write(combined, view);
             int from = 0;
             for (Request r : taken) {
                 r.done.complete(result.slice(from, r.writes.size()));
@@ -157,7 +175,8 @@ public final class CombinedWrites {
         try {
             for (Request next = pending.peekFirst(); next != null; next = pending.peekFirst()) {
                 boolean clash = next.writes.stream().anyMatch(w -> keys.contains(w.key()) || inFlight.contains(w.key()));
-                if (clash || (rows > 0 && rows + next.writes.size() > maxRows)) {
+                boolean alone = next.allOrNothing || (!taken.isEmpty() && taken.get(0).allOrNothing);
+                if (clash || (rows > 0 && (alone || rows + next.writes.size() > maxRows))) {
                     break;
                 }
                 pending.pollFirst();

@@ -123,7 +123,7 @@ public final class TableWriter {
         }
         long start = System.nanoTime();
         try {
-            Map<Integer, Outcome> held = MapTable.withReconnect(() -> writeBatch(writes, rows, candidates, view));
+            Map<Integer, Outcome> held = MapTable.withReconnect(() -> writeBatch(writes, rows, candidates, view, allOrNothing));
             for (int i : candidates) {
                 result.outcomes[i] = held.getOrDefault(i, Outcome.STORED);
             }
@@ -186,9 +186,12 @@ public final class TableWriter {
         return rows;
     }
 
-    /** The batch transaction; returns the outcome of the indices not written (fenced or waiting), all others are written. */
-    private Map<Integer, Outcome> writeBatch(List<Write> writes, Object[][] rows, List<Integer> candidates, Ownership view)
-            throws SQLException {
+    /**
+     * The batch transaction; returns the outcome of the indices not written (fenced or waiting), all
+     * others are written. All or nothing: if any is held, none is written (the others not attempted).
+     */
+    private Map<Integer, Outcome> writeBatch(List<Write> writes, Object[][] rows, List<Integer> candidates, Ownership view,
+            boolean allOrNothing) throws SQLException {
         Map<Integer, Outcome> held = new HashMap<>();
         try (Connection c = table.connection()) {
             c.setAutoCommit(true);
@@ -207,6 +210,11 @@ public final class TableWriter {
                     } else {
                         upserts.add(rows[i]);
                     }
+                }
+                if (allOrNothing && !held.isEmpty()) {
+                    c.rollback();
+                    candidates.forEach(i -> held.putIfAbsent(i, Outcome.NOT_ATTEMPTED));
+                    return held;
                 }
                 upsertAll(c, upserts);
                 deleteAll(c, deletes);

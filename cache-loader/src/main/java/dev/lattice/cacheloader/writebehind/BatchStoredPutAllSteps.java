@@ -1,14 +1,12 @@
 package dev.lattice.cacheloader.writebehind;
 
 import com.hazelcast.internal.serialization.Data;
-import com.hazelcast.internal.util.CollectionUtil;
 import com.hazelcast.map.impl.MapServiceContext;
 import com.hazelcast.map.impl.MapStoreWrapper;
 import com.hazelcast.map.impl.mapstore.MapDataStore;
 import com.hazelcast.map.impl.mapstore.writethrough.WriteThroughStore;
 import com.hazelcast.map.impl.operation.steps.IMapOpStep;
 import com.hazelcast.map.impl.operation.steps.PutAllOpSteps;
-import com.hazelcast.map.impl.operation.steps.UtilSteps;
 import com.hazelcast.map.impl.operation.steps.engine.State;
 import com.hazelcast.map.impl.operation.steps.engine.Step;
 import java.util.HashMap;
@@ -16,13 +14,14 @@ import java.util.Map;
 
 /**
  * Hazelcast's steps of a {@code putAll} on one partition ({@link PutAllOpSteps}), with one change:
- * the store step hands the partition's entries to the store's {@code storeAll} at once, where
- * Hazelcast calls {@code store} once per entry ("TODO storeAll can be more appropriate?" in its
- * source). Lattice's store then writes them in one transaction, all or nothing, not one transaction
- * per row. The other steps are Hazelcast's own, in its
- * order, so reading old values for listeners, events, backups and near-cache invalidation are as
- * before. A store that is not {@link BatchStoring}, or that takes expiration times, gets Hazelcast's
- * entry-by-entry step.
+ * the store step hands the partition's entries to the store at once, where Hazelcast calls
+ * {@code store} once per entry ("TODO storeAll can be more appropriate?" in its source). Lattice's
+ * store writes them in one transaction, all or nothing ({@link BatchStoring}). Only the steps up to
+ * the store are Lattice's; the store step goes on to Hazelcast's own {@code PROCESS} (entries into
+ * memory, events, near-cache invalidation, backups), so everything after it is as in Hazelcast. A
+ * store that is not {@link BatchStoring}, or that takes expiration times, gets Hazelcast's
+ * entry-by-entry step; so does every {@code putAll} of a map whose store is not offloaded
+ * ({@code MapStoreConfig.offload=false}), which Hazelcast runs without these steps.
  */
 enum BatchStoredPutAllSteps implements IMapOpStep {
 
@@ -34,7 +33,8 @@ enum BatchStoredPutAllSteps implements IMapOpStep {
 
         @Override
         public Step nextStep(State state) {
-            return CollectionUtil.isNotEmpty(state.getKeysToLoad()) ? LOAD_ALL : STORE_ALL;
+            Step next = PutAllOpSteps.READ.nextStep(state);
+            return next == PutAllOpSteps.LOAD_ALL ? LOAD_ALL : STORE_ALL;
         }
     },
 
@@ -71,33 +71,10 @@ enum BatchStoredPutAllSteps implements IMapOpStep {
             storeAtOnce(state, store);
         }
 
+        /** Hazelcast's own steps from here on: putting the entries in memory, events, backups. */
         @Override
         public Step nextStep(State state) {
-            return PROCESS;
-        }
-    },
-
-    PROCESS {
-        @Override
-        public void runStep(State state) {
-            PutAllOpSteps.PROCESS.runStep(state);
-        }
-
-        @Override
-        public Step nextStep(State state) {
-            return AFTER_RUN;
-        }
-    },
-
-    AFTER_RUN {
-        @Override
-        public void runStep(State state) {
-            PutAllOpSteps.AFTER_RUN.runStep(state);
-        }
-
-        @Override
-        public Step nextStep(State state) {
-            return UtilSteps.FINAL_STEP;
+            return PutAllOpSteps.PROCESS;
         }
     };
 

@@ -85,6 +85,32 @@ class AllOrNothingWritesTest {
         assertThat((Throwable) result.databaseFailure()).isNull();
     }
 
+    @Test
+    void anEntryOfAPartitionTakenOver_writesNothingOfTheBatch() throws SQLException {
+        UUID cluster = view.clusterId();
+        writer.writeAllOrNothing(List.of(new Write("a", "old-a", PARTITION, null)), view);
+        // Another member, at a newer partition version, owns partition 4 only and takes it over.
+        FixedView newer = new FixedView(cluster, UUID.randomUUID(), 2, 4, 7);
+        Ownership ownsOnlyFour = new Ownership() {
+            @Override public UUID clusterId() { return newer.clusterId(); }
+            @Override public UUID memberId() { return newer.memberId(); }
+            @Override public int partitionVersion(int partitionId) { return newer.partitionVersion(partitionId); }
+            @Override public boolean owns(int partitionId) { return partitionId == 4; }
+            @Override public int partitionOf(Object key) { return 4; }
+            @Override public int partitionCount() { return newer.partitionCount(); }
+            @Override public int clusterSize() { return newer.clusterSize(); }
+            @Override public boolean hearsMinimum() { return true; }
+        };
+        assertThat(writer.write(List.of(new Write("b", "old-b", 4, null)), ownsOnlyFour).outcome(0)).isEqualTo(Outcome.STORED);
+
+        Result result = writer.writeAllOrNothing(List.of(new Write("a", "new-a", PARTITION, null), new Write("b", "new-b", 4, null)),
+                view);
+
+        assertThat(result.outcome(1)).isEqualTo(Outcome.FENCED);
+        assertThat(result.outcome(0)).isEqualTo(Outcome.NOT_ATTEMPTED);
+        assertThat(rows()).isEqualTo(Map.of("a", "old-a", "b", "old-b"));
+    }
+
     private static Write write(String key, String value) {
         return new Write(key, value, PARTITION, null);
     }
