@@ -10,14 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A grid of packaged nodes for one scenario, each in its own JVM and working directory, all
- * backing map {@code ledger} (string keys, text values, write-behind) by the scenario's database.
+ * backing map {@code ledger} (string keys, text values, write-behind unless the scenario says
+ * otherwise) by the scenario's database.
  */
 final class Grid implements AutoCloseable {
 
     static final String MAP = "ledger";
+    /** The map's store mode, write-behind with a 1 s delay unless a scenario's arguments set it. */
+    static final String STORE_MODE = "--lattice.maps." + MAP + ".store.mode=";
 
     private final String clusterName = "faults-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<GridProcess> nodes = new ArrayList<>();
@@ -65,11 +69,12 @@ final class Grid implements AutoCloseable {
                     "--lattice.datasource.password=" + database.password(),
                     "--lattice.datasource.spool-directory=" + dir.resolve("spool"),
                     "--lattice.maps." + MAP + ".backup-count=1",
-                    "--lattice.maps." + MAP + ".store.mode=write-behind",
-                    "--lattice.maps." + MAP + ".store.write-delay=1s",
                     "--lattice.maps." + MAP + ".store.key-type=string",
                     "--lattice.maps." + MAP + ".store.value-type=text",
                     "--spring.main.banner-mode=off"));
+            if (Stream.of(extraArgs).noneMatch(arg -> arg.startsWith(STORE_MODE))) {
+                args.addAll(List.of(STORE_MODE + "write-behind", "--lattice.maps." + MAP + ".store.write-delay=1s"));
+            }
             args.addAll(List.of(extraArgs));
             grid.nodes.add(new GridProcess("node-" + i, addresses.get(i), hosts == null ? List.of() : hosts.launcher(i),
                     memberPorts.get(i), httpPort, args, logs.resolve("node-" + i + ".log"), dir));

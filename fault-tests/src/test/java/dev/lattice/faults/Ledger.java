@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,6 +59,7 @@ final class Ledger {
     private volatile boolean stopping;
     private volatile boolean deletes;
     private volatile boolean conditionalWrites;
+    private volatile boolean putAlls;
 
     /**
      * Makes half the deletes {@code remove(key, value)} of the key's last acknowledged value, and half
@@ -68,6 +70,14 @@ final class Ledger {
      */
     void withConditionalWrites() {
         conditionalWrites = true;
+    }
+
+    /**
+     * Makes a fifth of the writes a {@code putAll} of up to 30 of the writer's own keys, all given
+     * the write's value; a repeat after a failure sends the same batch again.
+     */
+    void withPutAlls() {
+        putAlls = true;
     }
 
     /**
@@ -99,6 +109,10 @@ final class Ledger {
             boolean conditional = delete && conditionalWrites && random.nextBoolean();
             boolean ifAbsent = !delete && expectedOld == null && conditionalWrites && random.nextBoolean();
             boolean put = !delete && op < 6;
+            if (putAlls && !delete && !ifAbsent && op >= 8) {
+                writeAll(map, batchOf(key, thread, threadCount, owned, random), value, sequence);
+                continue;
+            }
             long started = System.nanoTime();
             boolean missed = false;
             for (boolean repeat = false; ; repeat = true) {
@@ -152,6 +166,45 @@ final class Ledger {
             acknowledgedAt.put(key, System.currentTimeMillis());
             writes.incrementAndGet();
         }
+    }
+
+    /** {@code first} and up to 29 more keys of this writer's own. */
+    private static Set<String> batchOf(String first, int thread, int threadCount, int owned, Random random) {
+        Set<String> keys = new HashSet<>();
+        keys.add(first);
+        for (int i = random.nextInt(30); i > 0; i--) {
+            keys.add("k" + (thread + threadCount * random.nextInt(owned)));
+        }
+        return keys;
+    }
+
+    /** One {@code putAll} of {@code keys}, all with {@code value}, repeated until it is acknowledged. */
+    private void writeAll(IMap<String, String> map, Set<String> keys, String value, long sequence) {
+        Map<String, String> batch = new HashMap<>();
+        keys.forEach(key -> batch.put(key, value));
+        long started = System.nanoTime();
+        while (true) {
+            try {
+                map.putAll(batch);
+                break;
+            } catch (RuntimeException e) {
+                failedCalls.incrementAndGet();
+                failureCauses.computeIfAbsent(cause(e), c -> new LongAdder()).increment();
+                if (stopping) {
+                    keys.forEach(key -> uncertain.put(key, sequence));
+                    return;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
+        maxCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
+        long now = System.currentTimeMillis();
+        for (String key : keys) {
+            acknowledged.put(key, sequence);
+            deleted.remove(key);
+            acknowledgedAt.put(key, now);
+        }
+        writes.addAndGet(keys.size());
     }
 
     private void checkPrevious(String key, String old, String expected, String alsoFine) {

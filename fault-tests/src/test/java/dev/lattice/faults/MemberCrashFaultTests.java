@@ -34,6 +34,29 @@ class MemberCrashFaultTests {
     }
 
     /**
+     * The same on a write-through map, a fifth of the writes {@code putAll}s of up to 30 keys: a
+     * write-through call answers only once its rows committed, and each partition's entries of a
+     * {@code putAll} commit together, fenced like every write, so a member's crash (its partitions
+     * taken over, its calls in flight failing and repeated) must leave no acknowledged key behind.
+     */
+    @Test
+    void killMinus9OfAWriteThroughMapUnderLoad_everyAcknowledgedWriteAndPutAllIsInTheTable() {
+        for (int run = 0; run < Scenario.runs(); run++) {
+            try (Scenario s = Scenario.start("kill -9, write-through with putAll", 3, Scenario.seed() + run,
+                    Grid.STORE_MODE + "write-through")) {
+                s.ledger.withPutAlls();
+                s.startLoad();
+                Scenario.hold(Scenario.load().dividedBy(3));
+                s.grid.node(run % 3).kill();
+                s.mark("kill -9 of node-" + run % 3);
+                Scenario.hold(Scenario.load().dividedBy(3).multipliedBy(2));
+                s.stopLoad();
+                s.verify(Duration.ofSeconds(60));
+            }
+        }
+    }
+
+    /**
      * The table already holds every key when the writers start, and the map loads lazily, so the
      * writers' first deletes remove rows the grid never held in memory. Hazelcast queues such a
      * delete on its owner only: before Lattice backed these deletes up, the owner's kill -9 lost the
