@@ -172,6 +172,9 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
             storeAll(entries);
             return;
         }
+        if (entries.isEmpty()) {
+            return;
+        }
         List<Write> writes = new ArrayList<>(entries.size());
         entries.forEach((key, value) -> writes.add(new Write(key, value, view().partitionOf(key), key)));
         storeWrites.writeAllOrNothing(writes, view()).throwIfAny();

@@ -24,8 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * it is acknowledged (or the writers stop, and then the key is marked uncertain: either value may
  * be the right one), so the ledger never guesses.
  *
- * <p>The writes (seeded) are half {@code put}s, four in ten {@code set}s and one in ten
- * {@code delete}s of a key written before (with {@link #withConditionalWrites()}, half of them
+ * <p>The writes (seeded) are half {@code put}s, four in ten {@code set}s (two in ten with
+ * {@link #withPutAlls()}, the other two {@code putAll}s) and one in ten {@code delete}s of a key written before (with {@link #withConditionalWrites()}, half of them
  * {@code remove(key, value)} of the last acknowledged value, which must find it, and half the writes
  * of a key without a value {@code putIfAbsent}, which must find none or its own value). A {@code put} answers the key's previous value: that must
  * be the key's last acknowledged value, or nothing after an acknowledged delete (or, when the call is

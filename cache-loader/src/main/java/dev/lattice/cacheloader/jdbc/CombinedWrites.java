@@ -176,7 +176,7 @@ public final class CombinedWrites {
             for (Request next = pending.peekFirst(); next != null; next = pending.peekFirst()) {
                 boolean clash = next.writes.stream().anyMatch(w -> keys.contains(w.key()) || inFlight.contains(w.key()));
                 boolean alone = next.allOrNothing || (!taken.isEmpty() && taken.get(0).allOrNothing);
-                if (clash || (rows > 0 && (alone || rows + next.writes.size() > maxRows))) {
+                if (clash || (!taken.isEmpty() && (alone || rows + next.writes.size() > maxRows))) {
                     break;
                 }
                 pending.pollFirst();
