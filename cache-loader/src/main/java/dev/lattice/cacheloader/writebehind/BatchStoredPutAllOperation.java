@@ -5,8 +5,8 @@ import com.hazelcast.map.impl.operation.PutAllOperation;
 import com.hazelcast.map.impl.operation.steps.engine.Step;
 
 /**
- * {@code IMap.putAll} (and {@code setAll}) on one partition of a write-through map whose store takes
- * the partition's entries in one {@code storeAll} ({@link BatchStoredPutAllSteps}). Everything else,
+ * {@code IMap.putAll} (and {@code setAll}) on one partition of a write-through map, whose store takes
+ * the partition's entries at once, all or nothing ({@link BatchStoredPutAllSteps}). Everything else,
  * the backups included, is Hazelcast's {@link PutAllOperation}.
  */
 public final class BatchStoredPutAllOperation extends PutAllOperation {
