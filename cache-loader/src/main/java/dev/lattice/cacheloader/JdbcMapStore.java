@@ -158,9 +158,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
             workerWrites.writeLatestOnly(writeBehind, entries, "storing");
             return;
         }
-        List<Write> writes = new ArrayList<>(entries.size());
-        entries.forEach((key, value) -> writes.add(new Write(key, value, view().partitionOf(key), key)));
-        Unwritten unwritten = write(writes, "storing");
+        Unwritten unwritten = write(writesOf(entries), "storing");
         entries.keySet().retainAll(unwritten.keys());
         unwritten.throwIfAny();
     }
@@ -175,9 +173,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         if (entries.isEmpty()) {
             return;
         }
-        List<Write> writes = new ArrayList<>(entries.size());
-        entries.forEach((key, value) -> writes.add(new Write(key, value, view().partitionOf(key), key)));
-        storeWrites.writeAllOrNothing(writes, view()).throwIfAny();
+        storeWrites.writeAllOrNothing(writesOf(entries), view()).throwIfAny();
     }
 
     @Override
@@ -202,9 +198,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
             }
             return;
         }
-        List<Write> writes = new ArrayList<>(keys.size());
-        keys.forEach(key -> writes.add(new Write(key, null, view().partitionOf(key), key)));
-        Unwritten unwritten = write(writes, "deleting");
+        Unwritten unwritten = write(deletesOf(keys), "deleting");
         keys.retainAll(unwritten.keys());
         unwritten.throwIfAny();
     }
@@ -213,9 +207,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
     @Override
     public void clearPartition(Collection<Object> keys, Runnable clearInMemory) {
         Runnable clear = () -> {
-            List<Write> writes = new ArrayList<>(keys.size());
-            keys.forEach(key -> writes.add(new Write(key, null, view().partitionOf(key), key)));
-            write(writes, "clearing").throwIfAny();
+            write(deletesOf(keys), "clearing").throwIfAny();
             CLEARING.set(Boolean.TRUE);
             try {
                 clearInMemory.run();
@@ -235,6 +227,18 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
     /** A write-behind map's store called while the member runs: see {@link HazelcastWorkerWrites}. */
     private boolean outsideTheDrainer() {
         return writeBehind() && !shuttingDown && writeBehind != null;
+    }
+
+    private List<Write> writesOf(Map<Object, Object> entries) {
+        List<Write> writes = new ArrayList<>(entries.size());
+        entries.forEach((key, value) -> writes.add(new Write(key, value, view().partitionOf(key), key)));
+        return writes;
+    }
+
+    private List<Write> deletesOf(Collection<Object> keys) {
+        List<Write> writes = new ArrayList<>(keys.size());
+        keys.forEach(key -> writes.add(new Write(key, null, view().partitionOf(key), key)));
+        return writes;
     }
 
     /** Writes and settles every entry through {@link StoreWrites}. */

@@ -140,9 +140,7 @@ final class Ledger {
                     }
                     break;
                 } catch (RuntimeException e) {
-                    failedCalls.incrementAndGet();
-                    failureCauses.computeIfAbsent(cause(e), c -> new LongAdder()).increment();
-                    if (stopping) {
+                    if (givesUpAfter(e)) {
                         if (delete) {
                             uncertainDeletes.add(key);
                         } else {
@@ -150,7 +148,6 @@ final class Ledger {
                         }
                         return;
                     }
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
                 }
             }
             maxCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
@@ -166,6 +163,17 @@ final class Ledger {
             acknowledgedAt.put(key, System.currentTimeMillis());
             writes.incrementAndGet();
         }
+    }
+
+    /** Counts a failed call; true if the writers are stopping (the call's keys become uncertain), else pauses before the repeat. */
+    private boolean givesUpAfter(RuntimeException e) {
+        failedCalls.incrementAndGet();
+        failureCauses.computeIfAbsent(cause(e), c -> new LongAdder()).increment();
+        if (stopping) {
+            return true;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        return false;
     }
 
     /** {@code first} and up to 29 more keys of this writer's own. */
@@ -188,13 +196,10 @@ final class Ledger {
                 map.putAll(batch);
                 break;
             } catch (RuntimeException e) {
-                failedCalls.incrementAndGet();
-                failureCauses.computeIfAbsent(cause(e), c -> new LongAdder()).increment();
-                if (stopping) {
+                if (givesUpAfter(e)) {
                     keys.forEach(key -> uncertain.put(key, sequence));
                     return;
                 }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
         }
         maxCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
