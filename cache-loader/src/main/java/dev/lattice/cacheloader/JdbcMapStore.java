@@ -18,6 +18,7 @@ import dev.lattice.cacheloader.jdbc.TableWriter;
 import dev.lattice.cacheloader.jdbc.TableWriter.Write;
 import dev.lattice.cacheloader.writebehind.BatchStoring;
 import dev.lattice.cacheloader.writebehind.PartitionClearing;
+import dev.lattice.cacheloader.writebehind.PartitionLoad;
 import dev.lattice.cacheloader.writebehind.WriteBehind;
 import dev.lattice.cacheloader.writebehind.WriteBehindSettings;
 import dev.lattice.cacheloader.writebehind.WriteBehindState;
@@ -75,6 +76,7 @@ public final class JdbcMapStore implements MapStore<Object, Object>, MapLoaderLi
         this.table = table;
         this.environment = environment;
         this.loader = new JdbcMapLoader(table, instance -> WriteBehind.ownership(instance, table.mapName()),
+                instance -> PartitionLoad.of(instance, table.mapName()),
                 environment.minimumClusterSize());
         Fence fence = new Fence(table.mapName(), table.metrics());
         this.writer = new TableWriter(table, fence, environment.minimumClusterSize());

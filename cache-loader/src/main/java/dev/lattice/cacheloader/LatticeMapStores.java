@@ -15,6 +15,7 @@ import dev.lattice.cacheloader.jdbc.MapTable;
 import dev.lattice.cacheloader.metrics.MapStoreMetrics;
 import dev.lattice.cacheloader.schema.TableSchema;
 import dev.lattice.cacheloader.writebehind.DeleteBackups;
+import dev.lattice.cacheloader.writebehind.PartitionLoad;
 import dev.lattice.cacheloader.writebehind.WriteBehind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -77,6 +78,7 @@ public final class LatticeMapStores {
         Object implementation;
         if (settings.mode() == StoreMode.READ_THROUGH) {
             implementation = new JdbcMapLoader(table, instance -> WriteBehind.ownership(instance, mapName),
+                    instance -> PartitionLoad.of(instance, mapName),
                     environment.minimumClusterSize());
         } else {
             JdbcMapStore store = new JdbcMapStore(table, environment);

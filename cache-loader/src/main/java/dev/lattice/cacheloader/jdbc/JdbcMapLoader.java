@@ -38,21 +38,23 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
     private final MapTable table;
     private final Function<HazelcastInstance, Ownership> ownershipOf;
     private final int minimumClusterSize;
-    private final EagerPrefetch prefetch;
+    private final Function<HazelcastInstance, LoadTarget> loadTargetOf;
     private final AtomicLong loadFailures = new AtomicLong();
     private volatile Ownership ownership;
     private volatile HazelcastInstance member;
 
     /**
-     * @param ownershipOf        what a member believes about partition ownership; an eager map's loads are
-     *                           served from one scan of the partitions this member owns
+     * @param ownershipOf        what a member believes about partition ownership
+     * @param loadTargetOf       where an eager load's scan puts its rows on a member, or null there if the member
+     *                           can not take them directly (the keys then stream through Hazelcast's load)
      * @param minimumClusterSize members split-brain protection requires before the map accepts writes; 1 = none
      */
-    public JdbcMapLoader(MapTable table, Function<HazelcastInstance, Ownership> ownershipOf, int minimumClusterSize) {
+    public JdbcMapLoader(MapTable table, Function<HazelcastInstance, Ownership> ownershipOf,
+                         Function<HazelcastInstance, LoadTarget> loadTargetOf, int minimumClusterSize) {
         this.table = table;
         this.ownershipOf = ownershipOf;
         this.minimumClusterSize = minimumClusterSize;
-        this.prefetch = table.settings().initialLoad() == InitialLoad.EAGER ? new EagerPrefetch(table) : null;
+        this.loadTargetOf = loadTargetOf;
     }
 
     @Override
@@ -78,18 +80,6 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
     @Override
     public Map<Object, Object> loadAll(Collection<Object> keys) {
         Map<Object, Object> result = new HashMap<>(keys.size() * 2);
-        Ownership view = ownership;
-        if (prefetch != null && view != null && !keys.isEmpty()) {
-            List<Object> rest = new ArrayList<>(keys);
-            long start = System.nanoTime();
-            try {
-                prefetch.serve(rest, result, view::partitionOf, view::owns);
-            } catch (SQLException e) {
-                throw loadFailed(start, e, keys.size());
-            }
-            table.metrics().record(Operation.LOAD, System.nanoTime() - start, result.size(), true);
-            keys = rest;
-        }
         int batchSize = table.settings().loadBatchSize();
         List<Object> batch = new ArrayList<>(Math.min(keys.size(), batchSize));
         for (Object key : keys) {
@@ -152,7 +142,9 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
 
     /**
      * {@link InitialLoad#LAZY}: no keys, so nothing is loaded until it is read. {@link InitialLoad#EAGER}:
-     * every key, streamed; Hazelcast closes the returned {@link java.io.Closeable} when it is done.
+     * the initial load puts the rows into their partitions itself ({@link EagerScan}) and returns only
+     * the keys it leaves to Hazelcast; a reload streams every key, and Hazelcast closes the returned
+     * {@link java.io.Closeable} when it is done.
      */
     @Override
     public Iterable<Object> loadAllKeys() {
@@ -160,8 +152,30 @@ public final class JdbcMapLoader implements MapLoader<Object, Object>, MapLoader
         if (table.settings().initialLoad() == InitialLoad.LAZY) {
             return List.of();
         }
+        HazelcastInstance self = member;
+        LoadTarget target = self == null ? null : loadTargetOf.apply(self);
+        if (target != null) {
+            List<Object> rest = scan(target);
+            if (rest != null) {
+                return rest;
+            }
+        }
         return new KeyStream(table.dataSource(), table.sql().selectAllKeys, KEY_FETCH_SIZE, table::readKey, table.mapName(),
                 this::keyStreamFailed);
+    }
+
+    private List<Object> scan(LoadTarget target) {
+        long start = System.nanoTime();
+        try {
+            return EagerScan.load(table, target);
+        } catch (SQLException e) {
+            // Hazelcast logs the failure and reports the map loaded with what it got; the node's
+            // load loop sees the count grow and reloads, streaming keys under Hazelcast's guard.
+            throw loadFailed(start, e, 0);
+        } catch (RuntimeException e) {
+            keyStreamFailed();
+            throw e;
+        }
     }
 
     /**

@@ -26,6 +26,7 @@ public final class LatticeOperations implements DataSerializableFactory {
     static final int PUT_IF_ABSENT = 12;
     static final int PUT_ALL = 13;
     static final int PUT_ALL_FACTORY = 14;
+    static final int SCANNED_ROWS = 15;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -44,6 +45,7 @@ public final class LatticeOperations implements DataSerializableFactory {
             case PUT_IF_ABSENT -> new BackedUpPutIfAbsentOperation();
             case PUT_ALL -> new BatchStoredPutAllOperation();
             case PUT_ALL_FACTORY -> new BatchStoredPutAllOperationFactory();
+            case SCANNED_ROWS -> new ScannedRowsOperation();
             default -> null;
         };
     }
