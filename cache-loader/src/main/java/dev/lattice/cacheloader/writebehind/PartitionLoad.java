@@ -15,8 +15,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Sends the rows of an eager load's scan to their partitions in {@link ScannedRowsOperation}s of
- * up to {@value #BATCH_ROWS} rows, at most {@value #IN_FLIGHT} at a time, on the member that
- * streams the map's keys. Rows of the partition the map's name falls in go through Hazelcast's own
+ * up to {@value #BATCH_ROWS} rows or 1 MiB, at most {@value #IN_FLIGHT} at a time, holding at most
+ * 32 MiB of rows not yet sent, on the member that streams the map's keys. Rows of the partition the map's name falls in go through Hazelcast's own
  * load instead: that partition is the one Hazelcast also reloads from, so it can not tell a first
  * load from a reload there (see {@link ScannedRowsOperation} for why the others can).
  */
@@ -24,8 +24,12 @@ public final class PartitionLoad implements LoadTarget {
 
     /** Rows per operation, as Hazelcast's own load puts them ({@code hazelcast.map.load.chunk.size}). */
     static final int BATCH_ROWS = 1_000;
+    /** Bytes per operation at most, so large values do not make large operations. */
+    static final int BATCH_BYTES = 1 << 20;
     /** Operations on their way at once: enough to keep the partition threads busy, bounded memory. */
     static final int IN_FLIGHT = 64;
+    /** Rows held for all partitions at most, in serialized bytes, before every partition's rows are sent. */
+    static final long BUFFERED_BYTES = 32L << 20;
 
     private final NodeEngine nodeEngine;
     private final MapServiceContext context;
@@ -33,6 +37,8 @@ public final class PartitionLoad implements LoadTarget {
     private final String mapName;
     private final int namePartition;
     private final List<Data>[] batches;
+    private final int[] batchBytes;
+    private long bufferedBytes;
     private final List<Object> keysForHazelcast = new ArrayList<>();
     private final List<CompletableFuture<Object>> sent = new ArrayList<>();
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -46,6 +52,7 @@ public final class PartitionLoad implements LoadTarget {
         this.mapName = mapName;
         this.namePartition = nodeEngine.getPartitionService().getPartitionId(nodeEngine.getSerializationService().toData(mapName));
         this.batches = new List[nodeEngine.getPartitionService().getPartitionCount()];
+        this.batchBytes = new int[batches.length];
     }
 
     /**
@@ -76,17 +83,33 @@ public final class PartitionLoad implements LoadTarget {
             batch = new ArrayList<>(2 * BATCH_ROWS);
             batches[partition] = batch;
         }
+        Data dataValue = context.toData(value);
         batch.add(dataKey);
-        batch.add(context.toData(value));
-        if (batch.size() == 2 * BATCH_ROWS) {
+        batch.add(dataValue);
+        int bytes = dataKey.totalSize() + dataValue.totalSize();
+        batchBytes[partition] += bytes;
+        bufferedBytes += bytes;
+        if (batch.size() == 2 * BATCH_ROWS || batchBytes[partition] >= BATCH_BYTES) {
             send(partition);
+        } else if (bufferedBytes >= BUFFERED_BYTES) {
+            sendAll();
         }
         return true;
+    }
+
+    private void sendAll() {
+        for (int partition = 0; partition < batches.length; partition++) {
+            if (batches[partition] != null) {
+                send(partition);
+            }
+        }
     }
 
     private void send(int partition) {
         List<Data> rows = batches[partition];
         batches[partition] = null;
+        bufferedBytes -= batchBytes[partition];
+        batchBytes[partition] = 0;
         inFlight.acquireUninterruptibly();
         CompletableFuture<Object> answer = nodeEngine.getOperationService()
                 .invokeOnPartition(MapService.SERVICE_NAME, new ScannedRowsOperation(mapName, rows), partition);
@@ -101,11 +124,7 @@ public final class PartitionLoad implements LoadTarget {
     @Override
     public List<Object> finish() {
         if (!refused) {
-            for (int partition = 0; partition < batches.length; partition++) {
-                if (batches[partition] != null) {
-                    send(partition);
-                }
-            }
+            sendAll();
         }
         try {
             CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();

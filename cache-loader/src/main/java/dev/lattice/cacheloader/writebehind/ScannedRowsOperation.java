@@ -20,10 +20,11 @@ import java.util.List;
  * waits for the end of its initial key load, and never over an entry already in memory.
  *
  * <p>Why that guard is enough: until the member streaming the keys reports its key load finished,
- * Hazelcast refuses every read and write of a partition waiting for it (a retryable "still
+ * the record store of a partition waiting for it refuses reads and writes (a retryable "still
  * loading"), and that report comes only after the scan has ended. A partition still waiting
  * therefore has seen no write since the scan read its rows, so nothing newer can be overwritten and
- * nothing deleted can come back. A partition whose key load is finished (the map is being reloaded,
+ * nothing deleted can come back. (Hazelcast's own load relies on the same guard, and puts loaded
+ * values over entries in memory; this operation keeps them.) A partition whose key load is finished (the map is being reloaded,
  * or was loaded before) answers false and puts nothing; the loader then hands every key to
  * Hazelcast's own load, which reads the rows again under its own guard.
  */
