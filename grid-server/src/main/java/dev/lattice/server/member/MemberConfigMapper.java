@@ -15,6 +15,7 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import dev.lattice.server.config.GridSettings;
 import dev.lattice.server.config.HazelcastFile;
 import dev.lattice.server.config.MapSettings;
+import dev.lattice.server.merge.LostPartitionMark;
 import dev.lattice.server.merge.LostPartitions;
 import dev.lattice.server.merge.MergedPartitions;
 import dev.lattice.server.merge.MajorityMergePolicy;
@@ -182,6 +183,7 @@ public final class MemberConfigMapper {
         }
         config.addMapConfig(new MapConfig(LostPartitions.MAP).setBackupCount(Math.min(mostBackups, MapConfig.MAX_BACKUP_COUNT))
                 .setMergePolicyConfig(new MergePolicyConfig(DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE)));
+        config.getSerializationConfig().addDataSerializableFactory(LostPartitionMark.FACTORY_ID, LostPartitionMark.factory());
         config.addListenerConfig(new ListenerConfig(new LostPartitions(settings.minimumClusterSize())));
         config.addListenerConfig(new ListenerConfig(new MergedPartitions()));
     }

@@ -9,6 +9,7 @@ import com.hazelcast.map.impl.recordstore.RecordStore;
 import com.hazelcast.partition.PartitionLostEvent;
 import com.hazelcast.partition.PartitionLostListener;
 import com.hazelcast.spi.impl.NodeEngine;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
@@ -92,10 +93,13 @@ public final class LostPartitions implements PartitionLostListener, HazelcastIns
                 log.info(message, partitionId, event.getLostBackupCount());
             }
         }
-        member.<String, Long>getMap(MAP).setAsync(markKeys(member)[partitionId], System.currentTimeMillis())
-                .whenComplete((ignored, failure) -> {
+        UUID self = member.getCluster().getLocalMember().getUuid();
+        member.<String, Long>getMap(MAP).submitToKey(markKeys(member)[partitionId], new LostPartitionMark(self, System.currentTimeMillis()))
+                .whenComplete((written, failure) -> {
                     if (failure != null) {
                         log.info("Partition {} lost, not marked: {}", partitionId, failure.toString());
+                    } else if (!written) {
+                        log.info("Partition {} lost, not marked: this member left the cluster it was reported in", partitionId);
                     }
                 });
     }

@@ -8,10 +8,16 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.instance.impl.LifecycleServiceImpl;
 import com.hazelcast.internal.partition.PartitionLostEventImpl;
+import com.hazelcast.map.IMap;
+import dev.lattice.server.merge.LostPartitionMark;
 import dev.lattice.server.merge.LostPartitions;
 import dev.lattice.testsupport.LocalCluster;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +48,35 @@ class LostPartitionMarksTests {
             lifecycle.fireLifecycleEvent(LifecycleState.MERGE_FAILED);
             listener.partitionLost(new PartitionLostEventImpl(10, 6, master));
             assertMarkedExactly(member, Set.of(8, 10));
+        }
+    }
+
+    /**
+     * A mark sent just before its member merged into the other side is sent again by Hazelcast after
+     * the rejoin, under the member's old identity; it must not land in the cluster it joined.
+     */
+    @Test
+    void aMarkFromAMemberThatIsNotInTheCluster_isNotWritten_onTheOwnerOrItsBackup() {
+        try (LocalCluster cluster = LocalCluster.builder().members(2).configFactory(ClusterResilienceTests::latticeMember)
+                .start()) {
+            HazelcastInstance sender = cluster.member(1);
+            HazelcastInstance owner = cluster.member(0);
+            // Keys owned by the other member: the mark travels serialized, as a real one does.
+            List<String> keys = IntStream.range(0, 1000).mapToObj(i -> "mark-" + i)
+                    .filter(key -> owner.getPartitionService().getPartition(key).getOwner().localMember()).limit(2).toList();
+            IMap<String, Long> marks = sender.getMap(LostPartitions.MAP);
+            UUID gone = UUID.randomUUID();
+            UUID present = sender.getCluster().getLocalMember().getUuid();
+
+            assertThat(marks.executeOnKey(keys.get(0), new LostPartitionMark(gone, 1L))).isFalse();
+            assertThat(marks.executeOnKey(keys.get(1), new LostPartitionMark(present, 2L))).isTrue();
+
+            assertThat(marks.keySet()).containsExactly(keys.get(1));
+            assertThat(marks.get(keys.get(1))).isEqualTo(2L);
+            cluster.terminate(0);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(sender.<String, Long>getMap(LostPartitions.MAP).entrySet()).as("marks on the promoted backup")
+                            .containsExactly(Map.entry(keys.get(1), 2L)));
         }
     }
 
