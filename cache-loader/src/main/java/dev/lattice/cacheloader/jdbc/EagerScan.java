@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * partitions, and each partition asks its loader for the values of its keys and puts them: per
  * million rows a second pass over the table, a thousand load tasks each waiting on two operations,
  * and every key serialized twice and deserialized once. Measured on one node, a million rows took
- * 5.6-5.9 s that way and 2.7-3.1 s as one scan. The scan runs where Hazelcast asks for the keys, on
+ * 4.6-4.8 s that way and 2.8-3.2 s as one scan ({@code docs/benchmarks.md}). The scan runs where Hazelcast asks for the keys, on
  * the member that streams them, while every partition refuses reads and writes until that member
  * reports the key load finished; see {@code ScannedRowsOperation} for why rows put then can not
  * overwrite anything newer.
@@ -41,19 +41,20 @@ final class EagerScan {
         long started = System.nanoTime();
         long chunkStarted = started;
         long scanned = 0;
-        boolean taken = true;
-        String select = "SELECT " + table.settings().keyColumn().quoted() + ", " + table.settings().valueColumn().quoted()
-                + " FROM " + table.settings().table().quoted();
+        long taken = 0;
+        boolean more = true;
         try (Connection c = table.connection()) {
             // PostgreSQL only streams with autocommit off and a fetch size.
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            try (PreparedStatement ps = c.prepareStatement(table.sql().selectAll, ResultSet.TYPE_FORWARD_ONLY,
+                    ResultSet.CONCUR_READ_ONLY)) {
                 ps.setFetchSize(FETCH_SIZE);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (taken && rs.next()) {
+                    while (more && rs.next()) {
                         Object value = table.values().read(rs, 2);
                         if (value != null) {
-                            taken = target.add(table.readKey(rs, 1), value);
+                            more = target.add(table.readKey(rs, 1), value);
+                            taken++;
                         }
                         if (++scanned % FETCH_SIZE == 0) {
                             long now = System.nanoTime();
@@ -74,7 +75,7 @@ final class EagerScan {
             return null;
         }
         log.info("map '{}': eager load put {} rows of table {} into their partitions in {} ms; {} keys of the"
-                        + " key-streaming partition follow through Hazelcast's load", table.mapName(), scanned - rest.size(),
+                        + " key-streaming partition follow through Hazelcast's load", table.mapName(), taken - rest.size(),
                 table.settings().table(), (System.nanoTime() - started) / 1_000_000, rest.size());
         return rest;
     }

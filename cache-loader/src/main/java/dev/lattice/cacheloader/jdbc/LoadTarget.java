@@ -12,7 +12,7 @@ public interface LoadTarget {
     /**
      * Takes one row. Blocks while too many rows are on their way to their partitions.
      *
-     * @return false once the map turned out not to be in its initial load: stop scanning
+     * @return false once the map turned out not to be in its initial load, or a partition failed: stop scanning
      */
     boolean add(Object key, Object value);
 

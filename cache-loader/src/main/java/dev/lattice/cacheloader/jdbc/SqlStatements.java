@@ -21,6 +21,7 @@ final class SqlStatements {
     final String selectOne;
     final String selectMany;
     final String selectAllKeys;
+    final String selectAll;
     final String deleteMany;
     final String keyArrayType;
 
@@ -38,6 +39,7 @@ final class SqlStatements {
         selectOne = "SELECT " + v + " FROM " + t + " WHERE " + k + " = ?";
         selectMany = "SELECT " + k + ", " + v + " FROM " + t + " WHERE " + k + " = ANY (?)";
         selectAllKeys = "SELECT " + k + " FROM " + t;
+        selectAll = "SELECT " + k + ", " + v + " FROM " + t;
         deleteMany = "DELETE FROM " + t + " WHERE " + k + " = ANY (?)";
         keyArrayType = arrayType(settings.keyType());
     }

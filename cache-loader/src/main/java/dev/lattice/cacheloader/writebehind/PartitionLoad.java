@@ -9,9 +9,8 @@ import com.hazelcast.spi.impl.NodeEngine;
 import dev.lattice.cacheloader.jdbc.LoadTarget;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends the rows of an eager load's scan to their partitions in {@link ScannedRowsOperation}s of
@@ -40,8 +39,8 @@ public final class PartitionLoad implements LoadTarget {
     private final int[] batchBytes;
     private long bufferedBytes;
     private final List<Object> keysForHazelcast = new ArrayList<>();
-    private final List<CompletableFuture<Object>> sent = new ArrayList<>();
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean refused;
 
     @SuppressWarnings("unchecked")
@@ -69,7 +68,7 @@ public final class PartitionLoad implements LoadTarget {
 
     @Override
     public boolean add(Object key, Object value) {
-        if (refused) {
+        if (refused || failure.get() != null) {
             return false;
         }
         Data dataKey = context.toData(key, partitioning);
@@ -111,26 +110,29 @@ public final class PartitionLoad implements LoadTarget {
         bufferedBytes -= batchBytes[partition];
         batchBytes[partition] = 0;
         inFlight.acquireUninterruptibly();
-        CompletableFuture<Object> answer = nodeEngine.getOperationService()
-                .invokeOnPartition(MapService.SERVICE_NAME, new ScannedRowsOperation(mapName, rows), partition);
-        sent.add(answer.whenComplete((taken, failure) -> {
-            if (Boolean.FALSE.equals(taken)) {
-                refused = true;
-            }
-            inFlight.release();
-        }));
+        nodeEngine.getOperationService().<Boolean>invokeOnPartition(MapService.SERVICE_NAME,
+                new ScannedRowsOperation(mapName, rows), partition).whenComplete((taken, thrown) -> {
+                    if (thrown != null) {
+                        failure.compareAndSet(null, thrown);
+                    } else if (!taken) {
+                        refused = true;
+                    }
+                    inFlight.release();
+                });
     }
 
     @Override
     public List<Object> finish() {
-        if (!refused) {
+        if (!refused && failure.get() == null) {
             sendAll();
         }
-        try {
-            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
+        // Every permit back means every operation sent has answered.
+        inFlight.acquireUninterruptibly(IN_FLIGHT);
+        inFlight.release(IN_FLIGHT);
+        Throwable thrown = failure.get();
+        if (thrown != null) {
             throw new IllegalStateException("map '" + mapName + "': putting scanned rows into their partitions failed: "
-                    + e.getCause(), e.getCause());
+                    + thrown, thrown);
         }
         return refused ? null : keysForHazelcast;
     }

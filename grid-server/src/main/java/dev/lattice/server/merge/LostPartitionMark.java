@@ -38,6 +38,7 @@ public final class LostPartitionMark implements EntryProcessor<String, Long, Boo
     public LostPartitionMark() {
     }
 
+    /** A mark by {@code marker}, the member that saw the loss, written at {@code markedAt} (epoch millis). */
     public LostPartitionMark(UUID marker, long markedAt) {
         this.marker = marker;
         this.markedAt = markedAt;
