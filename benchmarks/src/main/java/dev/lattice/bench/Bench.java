@@ -62,14 +62,26 @@ public final class Bench {
         return table.rows();
     }
 
+    /**
+     * The servers' 1 GiB, or 1 GiB per 200,000 rows: the node holds every row several times over (the
+     * write-behind map and its twin without a store, the sustained write-behind map, the eager map),
+     * and at {@code --rows=1000000} 1 GiB ran out during the write-behind rows. Only the maximum
+     * grows; the stock member keeps 1 GiB, so at the default 200,000 rows the remote rows compare the
+     * same settings.
+     */
+    static String nodeHeap(BenchOptions options) {
+        int gib = Math.max(1, (int) Math.ceil(options.rows() / 200_000.0));
+        return "-Xmx" + gib + "g";
+    }
+
     /** Remote get/put and persistence: one Lattice node, one stock member and Redis, side by side. */
     private static void serverRows(BenchOptions options, BenchDatabase database, Path workDir, ReportTable table) throws Exception {
         DatabaseScenario persistence = new DatabaseScenario(options, database, table);
         if (options.persistence()) {
             persistence.prepareEagerTable();
         }
-        try (GridServerProcess node = GridServerProcess.start(options.gridServerJar(), workDir.resolve("node"),
-                     DatabaseScenario.nodeSettings(database, options.nodeSettings()));
+        try (GridServerProcess node = GridServerProcess.start(List.of(nodeHeap(options)), options.gridServerJar(),
+                     workDir.resolve("node"), DatabaseScenario.nodeSettings(database, options.nodeSettings()));
              LatticeClient client = LatticeClient.builder().addresses(node.address()).clusterName(node.clusterName()).build();
              StockMember.Running stock = StockMember.start(workDir.resolve("stock"));
              RedisClient redis = RedisClient.builder().hostAndPort(options.redisHost(), options.redisPort())
