@@ -47,6 +47,8 @@ public final class ScannedRowsOperation extends MapOperation
 
     @Override
     protected void runInternal() {
+        accepted = false;
+        put = List.of();
         if (recordStore.isKeyLoadFinished()) {
             return;
         }
@@ -70,7 +72,7 @@ public final class ScannedRowsOperation extends MapOperation
             for (int i = 0; i < put.size(); i += 2) {
                 keys.add(put.get(i));
             }
-            // A client may have cached "no such key" before a reload; the load replaces that answer.
+            // As Hazelcast's own load does, though no reader can have cached these keys while they loaded.
             invalidateNearCache(keys);
             evict(null);
         }
