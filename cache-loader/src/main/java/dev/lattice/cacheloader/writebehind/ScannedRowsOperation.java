@@ -23,10 +23,10 @@ import java.util.List;
  * the record store of a partition waiting for it refuses reads and writes (a retryable "still
  * loading"), and that report comes only after the scan has ended. A partition still waiting
  * therefore has seen no write since the scan read its rows, so nothing newer can be overwritten and
- * nothing deleted can come back. (Hazelcast's own load relies on the same guard, and puts loaded
- * values over entries in memory; this operation keeps them.) A partition whose key load is finished (the map is being reloaded,
- * or was loaded before) answers false and puts nothing; the loader then hands every key to
- * Hazelcast's own load, which reads the rows again under its own guard.
+ * nothing deleted can come back. Hazelcast's own load relies on the same guard. An entry already in
+ * memory is kept, checked in the same step as the put. A partition whose key load is finished (the
+ * map is being reloaded, or was loaded before) answers false and puts nothing; the loader then hands
+ * every key to Hazelcast's own load, which reads the rows again under its own guard.
  */
 public final class ScannedRowsOperation extends MapOperation
         implements PartitionAwareOperation, MutatingOperation, BackupAwareOperation {
