@@ -41,15 +41,7 @@ class EagerScanLoadTest extends DatabaseBackedTest {
             IMap<String, String> catalog = cluster.newClient().getMap("catalog");
 
             assertThat(new HashMap<>(catalog)).isEqualTo(Fixtures.rows(pool, "catalog"));
-            long owned = 0;
-            long backups = 0;
-            for (HazelcastInstance member : cluster.members()) {
-                LocalMapStats stats = member.getMap("catalog").getLocalMapStats();
-                owned += stats.getOwnedEntryCount();
-                backups += stats.getBackupEntryCount();
-            }
-            assertThat(owned).as("entries on their owners").isEqualTo(ROWS);
-            assertThat(backups).as("entries on their backups").isEqualTo(ROWS);
+            assertEachRowOnItsOwnerAndOneBackup(cluster, ROWS);
             assertThat(registry.get(MapStoreMetrics.BATCH_SIZE).tags("map", "catalog", "operation", "load").summary().max())
                     .as("the scan ran (it records its progress every 10,000 rows; Hazelcast's own load reads 1,000 keys a query)")
                     .isEqualTo(10_000);
@@ -78,17 +70,7 @@ class EagerScanLoadTest extends DatabaseBackedTest {
             cluster.awaitSafe(Duration.ofSeconds(60));
             IMap<String, String> catalog = cluster.newClient().getMap("catalog");
             assertThat(new HashMap<>(catalog)).isEqualTo(Fixtures.rows(pool, "catalog"));
-            await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
-                long owned = 0;
-                long backups = 0;
-                for (HazelcastInstance member : cluster.members()) {
-                    LocalMapStats stats = member.getMap("catalog").getLocalMapStats();
-                    owned += stats.getOwnedEntryCount();
-                    backups += stats.getBackupEntryCount();
-                }
-                assertThat(owned).as("entries on their owners").isEqualTo(JOINING_ROWS);
-                assertThat(backups).as("entries on their backups").isEqualTo(JOINING_ROWS);
-            });
+            await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertEachRowOnItsOwnerAndOneBackup(cluster, JOINING_ROWS));
         }
     }
 
@@ -129,6 +111,19 @@ class EagerScanLoadTest extends DatabaseBackedTest {
             expected.put("added", "new-added");
             assertThat(new HashMap<>(catalog)).as("every entry after loadAll(false)").isEqualTo(expected);
         }
+    }
+
+    /** Summed over the members: {@code rows} entries owned and {@code rows} held as backups. */
+    private static void assertEachRowOnItsOwnerAndOneBackup(LocalCluster cluster, long rows) {
+        long owned = 0;
+        long backups = 0;
+        for (HazelcastInstance member : cluster.members()) {
+            LocalMapStats stats = member.getMap("catalog").getLocalMapStats();
+            owned += stats.getOwnedEntryCount();
+            backups += stats.getBackupEntryCount();
+        }
+        assertThat(owned).as("entries on their owners").isEqualTo(rows);
+        assertThat(backups).as("entries on their backups").isEqualTo(rows);
     }
 
     private void seed(String prefix) {
