@@ -24,9 +24,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -48,41 +50,89 @@ import org.slf4j.LoggerFactory;
  * table is locked while two members join, so every writer's call is waiting on it across the
  * migrations; each acknowledged write must then be in the grid and in the table.
  *
- * <p>Both passed from their first run, and the write-through one also with Lattice's ownership fence
- * disabled: in those runs 6-12 of the 16 waiting calls had their partition moved, and every one
- * ended with its acknowledged value on the new owner. So Hazelcast keeps these calls safe (which of
- * its mechanisms does it was not traced); the test pins that, which write-behind {@code put} relies
- * on, against a Hazelcast upgrade.
+ * <p>The write-behind {@code put} and write-through {@code set} cases passed from their first run, the
+ * second also with Lattice's ownership fence disabled: in those runs 6-12 of the 16 waiting calls had
+ * their partition moved, and every one ended with its acknowledged value on the new owner. What keeps
+ * them safe (traced in the nineteenth session): the step after the database call, back on the
+ * partition thread, finds the partition moved or migrating and fails the attempt, and the member that
+ * received the call runs it again on the owner. Every call's answer is checked too: that repeat is what
+ * made a write-through {@code put} answer its own value ({@code FirstStore}).
  */
 class MigrationDuringStoreCallTest {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationDuringStoreCallTest.class);
     private static final int WRITERS = 16;
+    /** Blocks reads of the table too. */
+    private static final String ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE";
 
     @Test
     void membersJoiningDuringPutsOnAWriteBehindMap_loseNoAcknowledgedPut() throws Exception {
         MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_BEHIND).writeDelay(Duration.ofSeconds(2))
                 .table("ledger").valueType(ValueType.TEXT).build();
-        runAndCheck(settings, (map, key, value) -> map.put(key, value));
+        runAndCheck(settings, ACCESS_EXCLUSIVE, 0, (map, key, previous, value) -> map.put(key, value));
+    }
+
+    /**
+     * A {@code put} whose partition moved while its row was being written: Hazelcast's next step, back on
+     * the partition thread, finds the partition gone and the whole {@code put} runs again on the new owner,
+     * which reads the row the first attempt wrote and, without Lattice's put, answered the call's own value
+     * as the key's previous one (fault suite, write-through, seventeenth session). The table is locked
+     * against writes only, so a first {@code put} of a key reads that it has no row and then waits to write one.
+     */
+    @Test
+    void membersJoiningDuringPutsOnAWriteThroughMap_answerEachKeysPreviousValue() throws Exception {
+        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_THROUGH)
+                .table("ledger").valueType(ValueType.TEXT).build();
+        runAndCheck(settings, "EXCLUSIVE", 0, (map, key, previous, value) -> map.put(key, value));
+    }
+
+    /**
+     * As above, for {@code putIfAbsent} of a key with no row (without Lattice's operation a retry read the
+     * row its first attempt wrote and answered "present"), and {@code replace(key, old, new)} of a key
+     * whose row is in the table but not in memory (which Hazelcast answers right: it puts the row it
+     * read into memory before the store, so the retry finds it there).
+     */
+    @Test
+    void membersJoiningDuringConditionalWritesOnAWriteThroughMap_answerAsTheWritesHappened() throws Exception {
+        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_THROUGH)
+                .table("ledger").valueType(ValueType.TEXT).build();
+        runAndCheck(settings, "EXCLUSIVE", 2_000, (map, key, previous, value) -> {
+            if (previous == null) {
+                return map.putIfAbsent(key, value);
+            }
+            return map.replace(key, previous, value) ? previous : "replace answered false";
+        });
     }
 
     @Test
     void membersJoiningDuringSetsOnAWriteThroughMap_leaveNoStaleEntryInTheGrid() throws Exception {
         MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_THROUGH)
                 .table("ledger").valueType(ValueType.TEXT).build();
-        runAndCheck(settings, (map, key, value) -> map.set(key, value));
+        runAndCheck(settings, ACCESS_EXCLUSIVE, 0, (map, key, previous, value) -> {
+            map.set(key, value);
+            return Writers.NO_ANSWER;
+        });
     }
 
     private interface Write {
-        void apply(IMap<String, String> map, String key, String value);
+        /**
+         * Writes {@code value}; {@code previous} is the key's last acknowledged value (null for none).
+         * Answers what the call says the previous value was, or {@link Writers#NO_ANSWER}.
+         */
+        Object apply(IMap<String, String> map, String key, String previous, String value);
     }
 
-    private void runAndCheck(MapStoreSettings settings, Write write) throws Exception {
+    /**
+     * Writers write while two members join with the table locked in {@code lockMode}; {@code seeded} keys
+     * of each writer (every other one of its first {@code 2 * seeded}) have a row before the map starts.
+     */
+    private void runAndCheck(MapStoreSettings settings, String lockMode, int seeded, Write write) throws Exception {
         try (TestDatabase db = PostgresFixture.createDatabase();
              // Connections enough for every writer, and a wait longer than the lock below.
              HikariDataSource pool = LatticeMapStores.dataSource(DataSourceSettings.builder().url(db.jdbcUrl()).user(db.user())
                      .password(db.password()).poolSize(WRITERS + 4).connectionTimeout(Duration.ofSeconds(60)).build(), db.name())) {
             TableSchema.migrate(pool, settings);
+            Map<String, String> seeds = seed(pool, seeded);
             // Built up front: building one checks the table, which is locked while the later members join.
             Deque<MapStoreConfig> stores = new ArrayDeque<>();
             for (int i = 0; i < 3; i++) {
@@ -93,17 +143,18 @@ class MigrationDuringStoreCallTest {
                             .setMapStoreConfig(stores.pop()))
                     .start()) {
                 IMap<String, String> map = cluster.newClient().getMap("ledger");
-                Writers writers = new Writers(map, write);
+                Writers writers = new Writers(map, write, seeds);
                 try {
-                    await().atMost(30, SECONDS).until(() -> writers.acknowledged.size() > 2_000);
-                    joinTwoMembersWithTheTableLocked(cluster, db, writers);
-                    await().atMost(30, SECONDS).until(() -> writers.acknowledged.size() > 8_000);
+                    await().atMost(30, SECONDS).until(() -> writers.written.get() > 2_000);
+                    joinTwoMembersWithTheTableLocked(cluster, db, lockMode, writers);
+                    await().atMost(30, SECONDS).until(() -> writers.written.get() > 8_000);
                 } finally {
                     writers.stop();
                 }
                 cluster.awaitSafe(Duration.ofSeconds(60));
                 log.info("{} keys acknowledged, {} calls failed", writers.acknowledged.size(), writers.failed.get());
                 assertEveryAcknowledgedWriteIn(map, pool, writers.acknowledged);
+                assertThat(writers.wrongAnswers).as("writes whose answer was not the key's previous acknowledged value").isEmpty();
             }
         }
     }
@@ -112,11 +163,12 @@ class MigrationDuringStoreCallTest {
      * Every call that reaches the table waits on the lock, off the partition thread, while the members
      * join and the partitions migrate.
      */
-    private void joinTwoMembersWithTheTableLocked(LocalCluster cluster, TestDatabase db, Writers writers) throws Exception {
+    private void joinTwoMembersWithTheTableLocked(LocalCluster cluster, TestDatabase db, String lockMode, Writers writers)
+            throws Exception {
         try (Connection admin = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
              Statement s = admin.createStatement()) {
             admin.setAutoCommit(false);
-            s.execute("LOCK TABLE ledger IN ACCESS EXCLUSIVE MODE");
+            s.execute("LOCK TABLE ledger IN " + lockMode + " MODE");
             cluster.startMember();
             cluster.startMember();
             cluster.awaitSafe(Duration.ofSeconds(60));
@@ -146,6 +198,20 @@ class MigrationDuringStoreCallTest {
                         .as("acknowledged writes missing or stale in the table").isEmpty());
     }
 
+    /** Rows for keys {@code w<writer>-<n>} with odd {@code n}: their first write finds a row only the table holds. */
+    private static Map<String, String> seed(DataSource pool, int perWriter) {
+        Map<String, String> seeds = new TreeMap<>();
+        for (int w = 0; w < WRITERS; w++) {
+            for (int n = 0; n < perWriter; n++) {
+                seeds.put("w" + w + "-" + (2 * n + 1), "seed");
+            }
+        }
+        Fixtures.execute(pool, "INSERT INTO ledger (id, value) SELECT 'w' || w || '-' || (2 * n + 1), 'seed'"
+                + " FROM generate_series(0, ? - 1) w, generate_series(0, ? - 1) n", WRITERS, perWriter);
+        assertThat(Fixtures.rows(pool, "ledger")).isEqualTo(seeds);
+        return seeds;
+    }
+
     private static Map<String, String> differences(Map<String, String> acknowledged, Map<String, String> found) {
         Map<String, String> wrong = new TreeMap<>();
         acknowledged.forEach((k, v) -> {
@@ -158,17 +224,22 @@ class MigrationDuringStoreCallTest {
 
     /**
      * Writers each writing new keys twice until stopped: the first write of a key misses the grid and
-     * asks the table. A call that failed makes its key uncertain, so the key leaves the ledger.
+     * asks the table. A call that failed makes its key uncertain, so the key leaves the ledger, and the
+     * answer of its next write is not checked.
      */
     private static final class Writers {
+        static final Object NO_ANSWER = new Object();
         final Map<String, String> acknowledged = new ConcurrentHashMap<>();
+        final List<String> wrongAnswers = Collections.synchronizedList(new ArrayList<>());
         final AtomicReferenceArray<String> inFlight = new AtomicReferenceArray<>(WRITERS);
         final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger written = new AtomicInteger();
         private final AtomicBoolean stopped = new AtomicBoolean();
         private final ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         private final List<Future<?>> running = new ArrayList<>();
 
-        Writers(IMap<String, String> map, Write write) {
+        Writers(IMap<String, String> map, Write write, Map<String, String> seeds) {
+            acknowledged.putAll(seeds);
             for (int w = 0; w < WRITERS; w++) {
                 int writer = w;
                 running.add(pool.submit(() -> {
@@ -176,9 +247,15 @@ class MigrationDuringStoreCallTest {
                         String key = "w" + writer + "-" + (i / 2);
                         String value = "v" + i;
                         inFlight.set(writer, key);
+                        boolean certain = i % 2 == 0 || acknowledged.containsKey(key);
+                        String previous = acknowledged.get(key);
                         try {
-                            write.apply(map, key, value);
+                            Object answer = write.apply(map, key, previous, value);
                             acknowledged.put(key, value);
+                            written.incrementAndGet();
+                            if (answer != NO_ANSWER && certain && !Objects.equals(answer, previous)) {
+                                wrongAnswers.add(key + ": write of " + value + " answered " + answer + ", previous " + previous);
+                            }
                         } catch (RuntimeException e) {
                             if (failed.incrementAndGet() <= 2) {
                                 log.warn("write of {} failed", key, e);

@@ -121,8 +121,21 @@ public final class DeleteBackups {
         }
     }
 
-    /** Hazelcast's operations, but a {@code putAll} that hands its store each partition's entries at once. */
+    /**
+     * Hazelcast's operations, but a {@code putAll} that hands its store each partition's entries at once,
+     * and puts whose retry after their store answers from the first attempt's read ({@link FirstStore}).
+     */
     private static final class BatchStoredPutAll extends DefaultMapOperationProvider {
+
+        @Override
+        public MapOperation createPutOperation(String name, Data key, Data value, long ttl, long maxIdle) {
+            return new RepeatSafePutOperation(name, key, value, ttl, maxIdle);
+        }
+
+        @Override
+        public MapOperation createPutIfAbsentOperation(String name, Data key, Data value, long ttl, long maxIdle) {
+            return new RepeatSafePutIfAbsentOperation(name, key, value, ttl, maxIdle);
+        }
 
         @Override
         public MapOperation createPutAllOperation(String name, MapEntries mapEntries, boolean triggerMapLoader) {

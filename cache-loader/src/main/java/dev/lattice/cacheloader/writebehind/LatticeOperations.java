@@ -27,6 +27,8 @@ public final class LatticeOperations implements DataSerializableFactory {
     static final int PUT_ALL = 13;
     static final int PUT_ALL_FACTORY = 14;
     static final int SCANNED_ROWS = 15;
+    static final int REPEAT_SAFE_PUT = 16;
+    static final int REPEAT_SAFE_PUT_IF_ABSENT = 17;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -46,6 +48,8 @@ public final class LatticeOperations implements DataSerializableFactory {
             case PUT_ALL -> new BatchStoredPutAllOperation();
             case PUT_ALL_FACTORY -> new BatchStoredPutAllOperationFactory();
             case SCANNED_ROWS -> new ScannedRowsOperation();
+            case REPEAT_SAFE_PUT -> new RepeatSafePutOperation();
+            case REPEAT_SAFE_PUT_IF_ABSENT -> new RepeatSafePutIfAbsentOperation();
             default -> null;
         };
     }

@@ -1,0 +1,105 @@
+package dev.lattice.cacheloader.writebehind;
+
+import com.hazelcast.internal.util.BiTuple;
+import com.hazelcast.map.impl.operation.steps.engine.State;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import java.io.IOException;
+
+/**
+ * What a write-through put read from the table in the attempt that first wrote its row, kept by the
+ * operation across Hazelcast's retries of it ({@link RepeatSafePutSteps}).
+ *
+ * <p>Hazelcast runs the store step off the partition thread; the step after it, back on the partition
+ * thread, first checks the partition is still this member's and not migrating. If not, the whole
+ * operation is retried from its first step, on the partition's owner by then, after the row was
+ * written. A key that was not in memory is then read from the table again, and that read returns the
+ * row the first attempt wrote: a {@code put} answered its own value as the key's previous one, and a
+ * {@code putIfAbsent} answered that the key was present, for a write that did happen. The retry
+ * replays the first attempt's read instead. ({@code replace} is not affected: Hazelcast puts the row
+ * it read into memory before the store step, so a retry finds it there.)
+ *
+ * <p>Hazelcast retries an operation on a member by invoking the same object again, running it there
+ * if the partition stayed or sending it, serialized with this state, to the new owner. An attempt
+ * that ran on a member other than the one that received the call (the owner changed before the call
+ * reached it) changed only that member's copy, so its retry reads the table again as before.
+ */
+final class FirstStore {
+
+    /** What the current attempt's load step read; an attempt that finds the key in memory reads nothing. */
+    private boolean loaded;
+    private Object loadedOldValue;
+    private BiTuple<Object, Long> loadedWithTtl;
+
+    /** Set once the first store step starts: from then on the table may hold the call's own row. */
+    private boolean stored;
+    private boolean replay;
+    private Object replayOldValue;
+    private BiTuple<Object, Long> replayWithTtl;
+
+    /** An attempt starts; steps of one attempt run one after another, each seeing the last's writes. */
+    synchronized void attemptStarted() {
+        loaded = false;
+        loadedOldValue = null;
+        loadedWithTtl = null;
+    }
+
+    /** Whether an earlier attempt wrote the row after reading it, and so what it read is to be used again. */
+    synchronized boolean replayInto(State state) {
+        if (!stored || !replay) {
+            return false;
+        }
+        state.setOldValue(replayOldValue);
+        state.setLoadedOldValueWithTtl(replayWithTtl);
+        return true;
+    }
+
+    synchronized void loadedFrom(State state) {
+        loaded = true;
+        loadedOldValue = state.getOldValue();
+        loadedWithTtl = state.getLoadedOldValueWithTtl();
+    }
+
+    /** The row is about to be written: the first time, what this attempt read is kept for any retry. */
+    synchronized void storing() {
+        if (stored) {
+            return;
+        }
+        stored = true;
+        replay = loaded;
+        replayOldValue = loadedOldValue;
+        replayWithTtl = loadedWithTtl;
+    }
+
+    synchronized void writeTo(ObjectDataOutput out) throws IOException {
+        boolean send = stored && replay;
+        out.writeBoolean(send);
+        if (send) {
+            out.writeObject(replayOldValue);
+            out.writeBoolean(replayWithTtl != null);
+            if (replayWithTtl != null) {
+                out.writeObject(replayWithTtl.element1);
+                out.writeObject(replayWithTtl.element2);
+            }
+        }
+    }
+
+    synchronized void readFrom(ObjectDataInput in) throws IOException {
+        if (!in.readBoolean()) {
+            return;
+        }
+        stored = true;
+        replay = true;
+        replayOldValue = in.readObject();
+        if (in.readBoolean()) {
+            Object value = in.readObject();
+            Long ttl = in.readObject();
+            replayWithTtl = BiTuple.of(value, ttl);
+        }
+    }
+
+    /** An operation that carries its first store across retries. */
+    interface Holder {
+        FirstStore firstStore();
+    }
+}
