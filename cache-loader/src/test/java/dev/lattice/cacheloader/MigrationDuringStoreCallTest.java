@@ -77,13 +77,14 @@ class MigrationDuringStoreCallTest {
      * the partition thread, finds the partition gone and the whole {@code put} runs again on the new owner,
      * which reads the row the first attempt wrote and, without Lattice's put, answered the call's own value
      * as the key's previous one (fault suite, write-through, seventeenth session). The table is locked
-     * against writes only, so a first {@code put} of a key reads that it has no row and then waits to write one.
+     * against writes only, so a first {@code put} of a key reads its row (half of them have one, which is
+     * the answer the repeat must give) and then waits to write it.
      */
     @Test
     void membersJoiningDuringPutsOnAWriteThroughMap_answerEachKeysPreviousValue() throws Exception {
         MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_THROUGH)
                 .table("ledger").valueType(ValueType.TEXT).build();
-        runAndCheck(settings, "EXCLUSIVE", 0, (map, key, previous, value) -> map.put(key, value));
+        runAndCheck(settings, "EXCLUSIVE", 2_000, (map, key, previous, value) -> map.put(key, value));
     }
 
     /**

@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * delete its rows before it answers ({@link StoredClearOperation}): a member's map service is given
  * operation providers that create Lattice's operations for write-behind maps and Hazelcast's for
  * every other map, but for a write-through map's {@code putAll}, which hands its store each
- * partition's entries at once ({@link BatchStoredPutAllOperation}).
+ * partition's entries at once ({@link BatchStoredPutAllOperation}), and its {@code put} and
+ * {@code putIfAbsent}, whose retries answer from the first attempt's read ({@link FirstStore}).
  *
  * <p>Hazelcast has no setting for this, so the providers are swapped in by reflection, when the
  * member starts and before it accepts a connection or creates a map proxy (a member proxy keeps
@@ -96,7 +97,7 @@ public final class DeleteBackups {
 
         private final NodeEngine nodeEngine;
         private final MapOperationProvider backedUp = new BackedUpDeletes();
-        private final MapOperationProvider batchStored = new BatchStoredPutAll();
+        private final MapOperationProvider writeThrough = new WriteThroughOperations();
         private final Map<String, Kind> kinds = new ConcurrentHashMap<>();
 
         WriteBehindAware(NodeEngine nodeEngine) {
@@ -107,7 +108,7 @@ public final class DeleteBackups {
         public MapOperationProvider getOperationProvider(String name) {
             return switch (kinds.computeIfAbsent(name, this::kind)) {
                 case WRITE_BEHIND -> backedUp;
-                case WRITE_THROUGH -> batchStored;
+                case WRITE_THROUGH -> writeThrough;
                 case OTHER -> super.getOperationProvider(name);
             };
         }
@@ -125,7 +126,7 @@ public final class DeleteBackups {
      * Hazelcast's operations, but a {@code putAll} that hands its store each partition's entries at once,
      * and puts whose retry after their store answers from the first attempt's read ({@link FirstStore}).
      */
-    private static final class BatchStoredPutAll extends DefaultMapOperationProvider {
+    private static final class WriteThroughOperations extends DefaultMapOperationProvider {
 
         @Override
         public MapOperation createPutOperation(String name, Data key, Data value, long ttl, long maxIdle) {

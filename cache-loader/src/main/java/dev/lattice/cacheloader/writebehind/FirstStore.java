@@ -1,5 +1,7 @@
 package dev.lattice.cacheloader.writebehind;
 
+import com.hazelcast.internal.nio.IOUtil;
+import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.util.BiTuple;
 import com.hazelcast.map.impl.operation.steps.engine.State;
 import com.hazelcast.nio.ObjectDataInput;
@@ -75,11 +77,11 @@ final class FirstStore {
         boolean send = stored && replay;
         out.writeBoolean(send);
         if (send) {
-            out.writeObject(replayOldValue);
+            writeValue(out, replayOldValue);
             out.writeBoolean(replayWithTtl != null);
             if (replayWithTtl != null) {
-                out.writeObject(replayWithTtl.element1);
-                out.writeObject(replayWithTtl.element2);
+                writeValue(out, replayWithTtl.element1);
+                out.writeLong(replayWithTtl.element2);
             }
         }
     }
@@ -90,12 +92,26 @@ final class FirstStore {
         }
         stored = true;
         replay = true;
-        replayOldValue = in.readObject();
+        replayOldValue = readValue(in);
         if (in.readBoolean()) {
-            Object value = in.readObject();
-            Long ttl = in.readObject();
-            replayWithTtl = BiTuple.of(value, ttl);
+            Object value = readValue(in);
+            replayWithTtl = BiTuple.of(value, in.readLong());
         }
+    }
+
+    /** A value as the store's load gave it: serialized already ({@link Data}, which writeObject refuses) or not. */
+    private static void writeValue(ObjectDataOutput out, Object value) throws IOException {
+        boolean data = value instanceof Data;
+        out.writeBoolean(data);
+        if (data) {
+            IOUtil.writeData(out, (Data) value);
+        } else {
+            out.writeObject(value);
+        }
+    }
+
+    private static Object readValue(ObjectDataInput in) throws IOException {
+        return in.readBoolean() ? IOUtil.readData(in) : in.readObject();
     }
 
     /** An operation that carries its first store across retries. */

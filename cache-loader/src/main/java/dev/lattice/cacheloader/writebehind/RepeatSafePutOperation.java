@@ -8,8 +8,8 @@ import com.hazelcast.nio.ObjectDataOutput;
 import java.io.IOException;
 
 /**
- * {@code IMap.put} (with or without a TTL or max idle) on a write-through map: Hazelcast's, but a retry after its row was written answers from what
- * the first attempt read ({@link FirstStore}).
+ * {@code IMap.put} (with or without a TTL or max idle) on a write-through map: Hazelcast's, but a
+ * retry after its row was written answers from what the first attempt read ({@link FirstStore}).
  */
 public final class RepeatSafePutOperation extends PutWithExpiryOperation implements FirstStore.Holder {
 
