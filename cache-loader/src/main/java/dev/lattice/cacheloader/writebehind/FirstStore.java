@@ -25,6 +25,9 @@ import java.io.IOException;
  * if the partition stayed or sending it, serialized with this state, to the new owner. An attempt
  * that ran on a member other than the one that received the call (the owner changed before the call
  * reached it) changed only that member's copy, so its retry reads the table again as before.
+ *
+ * <p>No locking: an operation's steps and attempts run one at a time, each handed to the next thread
+ * through Hazelcast's executors, queues and response futures, which order their writes.
  */
 final class FirstStore {
 
@@ -40,14 +43,14 @@ final class FirstStore {
     private BiTuple<Object, Long> replayWithTtl;
 
     /** An attempt starts; steps of one attempt run one after another, each seeing the last's writes. */
-    synchronized void attemptStarted() {
+    void attemptStarted() {
         loaded = false;
         loadedOldValue = null;
         loadedWithTtl = null;
     }
 
     /** Whether an earlier attempt wrote the row after reading it, and so what it read is to be used again. */
-    synchronized boolean replayInto(State state) {
+    boolean replayInto(State state) {
         if (!stored || !replay) {
             return false;
         }
@@ -56,14 +59,14 @@ final class FirstStore {
         return true;
     }
 
-    synchronized void loadedFrom(State state) {
+    void loadedFrom(State state) {
         loaded = true;
         loadedOldValue = state.getOldValue();
         loadedWithTtl = state.getLoadedOldValueWithTtl();
     }
 
     /** The row is about to be written: the first time, what this attempt read is kept for any retry. */
-    synchronized void storing() {
+    void storing() {
         if (stored) {
             return;
         }
@@ -73,7 +76,7 @@ final class FirstStore {
         replayWithTtl = loadedWithTtl;
     }
 
-    synchronized void writeTo(ObjectDataOutput out) throws IOException {
+    void writeTo(ObjectDataOutput out) throws IOException {
         boolean send = stored && replay;
         out.writeBoolean(send);
         if (send) {
@@ -86,7 +89,7 @@ final class FirstStore {
         }
     }
 
-    synchronized void readFrom(ObjectDataInput in) throws IOException {
+    void readFrom(ObjectDataInput in) throws IOException {
         if (!in.readBoolean()) {
             return;
         }

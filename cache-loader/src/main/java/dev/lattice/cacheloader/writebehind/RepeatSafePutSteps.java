@@ -6,9 +6,9 @@ import com.hazelcast.map.impl.operation.steps.engine.State;
 import com.hazelcast.map.impl.operation.steps.engine.Step;
 
 /**
- * The steps of a write-through {@code put} and {@code putIfAbsent} when the map store is offloaded (Hazelcast's default): Hazelcast's,
- * with a load step that, in a retry after the row was written, uses what the first attempt read
- * instead of reading the table again ({@link FirstStore} says why).
+ * The steps of a write-through {@code put} and {@code putIfAbsent} when the map store is offloaded
+ * (Hazelcast's default): Hazelcast's, with a load step that, in a retry after the row was written,
+ * uses what the first attempt read instead of reading the table again ({@link FirstStore} says why).
  */
 enum RepeatSafePutSteps implements IMapOpStep {
 
