@@ -31,60 +31,49 @@ import java.io.IOException;
  */
 final class FirstStore {
 
-    /** What the current attempt's load step read; an attempt that finds the key in memory reads nothing. */
-    private boolean loaded;
-    private Object loadedOldValue;
-    private BiTuple<Object, Long> loadedWithTtl;
+    /** What the current attempt's load step read; null if it read nothing (the key was in memory). */
+    private Read current;
 
     /** Set once the first store step starts: from then on the table may hold the call's own row. */
     private boolean stored;
-    private boolean replay;
-    private Object replayOldValue;
-    private BiTuple<Object, Long> replayWithTtl;
+    /** What the attempt that first stored had read; null if it read nothing, so there is nothing to replay. */
+    private Read first;
 
     /** An attempt starts; steps of one attempt run one after another, each seeing the last's writes. */
     void attemptStarted() {
-        loaded = false;
-        loadedOldValue = null;
-        loadedWithTtl = null;
+        current = null;
     }
 
     /** Whether an earlier attempt wrote the row after reading it, and so what it read is to be used again. */
     boolean replayInto(State state) {
-        if (!stored || !replay) {
+        if (first == null) {
             return false;
         }
-        state.setOldValue(replayOldValue);
-        state.setLoadedOldValueWithTtl(replayWithTtl);
+        state.setOldValue(first.oldValue());
+        state.setLoadedOldValueWithTtl(first.withTtl());
         return true;
     }
 
     void loadedFrom(State state) {
-        loaded = true;
-        loadedOldValue = state.getOldValue();
-        loadedWithTtl = state.getLoadedOldValueWithTtl();
+        current = new Read(state.getOldValue(), state.getLoadedOldValueWithTtl());
     }
 
     /** The row is about to be written: the first time, what this attempt read is kept for any retry. */
     void storing() {
-        if (stored) {
-            return;
+        if (!stored) {
+            stored = true;
+            first = current;
         }
-        stored = true;
-        replay = loaded;
-        replayOldValue = loadedOldValue;
-        replayWithTtl = loadedWithTtl;
     }
 
     void writeTo(ObjectDataOutput out) throws IOException {
-        boolean send = stored && replay;
-        out.writeBoolean(send);
-        if (send) {
-            writeValue(out, replayOldValue);
-            out.writeBoolean(replayWithTtl != null);
-            if (replayWithTtl != null) {
-                writeValue(out, replayWithTtl.element1);
-                out.writeLong(replayWithTtl.element2);
+        out.writeBoolean(first != null);
+        if (first != null) {
+            writeValue(out, first.oldValue());
+            out.writeBoolean(first.withTtl() != null);
+            if (first.withTtl() != null) {
+                writeValue(out, first.withTtl().element1);
+                out.writeLong(first.withTtl().element2);
             }
         }
     }
@@ -94,12 +83,9 @@ final class FirstStore {
             return;
         }
         stored = true;
-        replay = true;
-        replayOldValue = readValue(in);
-        if (in.readBoolean()) {
-            Object value = readValue(in);
-            replayWithTtl = BiTuple.of(value, in.readLong());
-        }
+        Object oldValue = readValue(in);
+        BiTuple<Object, Long> withTtl = in.readBoolean() ? BiTuple.of(readValue(in), in.readLong()) : null;
+        first = new Read(oldValue, withTtl);
     }
 
     /** A value as the store's load gave it: serialized already ({@link Data}, which writeObject refuses) or not. */
@@ -115,6 +101,10 @@ final class FirstStore {
 
     private static Object readValue(ObjectDataInput in) throws IOException {
         return in.readBoolean() ? IOUtil.readData(in) : in.readObject();
+    }
+
+    /** What a load step left in the operation's state: the old value, and the loaded value with its TTL. */
+    private record Read(Object oldValue, BiTuple<Object, Long> withTtl) {
     }
 
     /** An operation that carries its first store across retries. */
