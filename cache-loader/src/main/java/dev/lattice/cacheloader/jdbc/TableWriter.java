@@ -4,7 +4,6 @@ import dev.lattice.cacheloader.jdbc.FailureClassifier.Kind;
 import dev.lattice.cacheloader.metrics.MapStoreMetrics.Operation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +75,15 @@ public final class TableWriter {
             return databaseFailure;
         }
 
+        void set(int index, Outcome outcome, Throwable error) {
+            outcomes[index] = outcome;
+            errors[index] = error;
+        }
+
+        void failed(SQLException failure) {
+            databaseFailure = failure;
+        }
+
         /** The outcomes of {@code count} writes from {@code from}, as if they had been written alone; the failure is shared. */
         Result slice(int from, int count) {
             Result slice = new Result(count);
@@ -93,11 +101,13 @@ public final class TableWriter {
     private final MapTable table;
     private final Fence fence;
     private final int minimumClusterSize;
+    private final SingleWrites single;
 
     public TableWriter(MapTable table, Fence fence, int minimumClusterSize) {
         this.table = table;
         this.fence = fence;
         this.minimumClusterSize = minimumClusterSize;
+        this.single = new SingleWrites(table, fence);
     }
 
     /** Writes {@code writes} (distinct keys) as one transaction, or one by one if an entry is rejected. */
@@ -138,7 +148,7 @@ public final class TableWriter {
                 if (allOrNothing) {
                     findRejected(writes, rows, candidates, failure, result);
                 } else {
-                    writeOneByOne(writes, rows, candidates, view, result);
+                    single.write(writes, rows, candidates, view, mayClaim(view), result);
                 }
             }
         }
@@ -168,7 +178,7 @@ public final class TableWriter {
     public Result writeEach(List<Write> writes, Ownership view) {
         Result result = new Result(writes.size());
         Object[][] rows = encode(writes, result);
-        writeOneByOne(writes, rows, indices(result, Outcome.NOT_ATTEMPTED), view, result);
+        single.write(writes, rows, indices(result, Outcome.NOT_ATTEMPTED), view, mayClaim(view), result);
         return result;
     }
 
@@ -259,87 +269,7 @@ public final class TableWriter {
         }
     }
 
-    private void writeOneByOne(List<Write> writes, Object[][] rows, List<Integer> candidates, Ownership view, Result result) {
-        if (candidates.isEmpty()) {
-            return;
-        }
-        Fence.Epochs epochs;
-        try {
-            epochs = MapTable.withReconnect(() -> {
-                try (Connection c = table.connection()) {
-                    c.setAutoCommit(true);
-                    return fence.epochs(c, partitions(writes, candidates), view, mayClaim(view));
-                }
-            });
-        } catch (SQLException e) {
-            result.databaseFailure = e;
-            table.metrics().databaseError("database_failed");
-            return;
-        }
-        for (int i : candidates) {
-            Write w = writes.get(i);
-            Long epoch = epochs.granted().get(w.partition());
-            if (epoch == null) {
-                result.outcomes[i] = epochs.waiting().contains(w.partition()) ? Outcome.WAITING : Outcome.FENCED;
-                continue;
-            }
-            long start = System.nanoTime();
-            try {
-                boolean written = writeFenced(w, rows[i], epoch);
-                result.outcomes[i] = written ? Outcome.STORED : Outcome.FENCED;
-                record(start, written ? 1 : 0, true);
-            } catch (SQLException failure) {
-                record(start, 1, false);
-                if (FailureClassifier.classify(failure) == Kind.DATABASE_FAILED) {
-                    result.databaseFailure = failure;
-                    table.metrics().databaseError("database_failed");
-                    return;
-                }
-                table.metrics().databaseError("entry_rejected");
-                result.outcomes[i] = Outcome.REJECTED;
-                result.errors[i] = failure;
-            }
-        }
-    }
-
-    /**
-     * Writes one entry under its partition's epoch. If the epoch moved on because another thread of
-     * this member claimed the partition's newer version meanwhile, the write goes again under that
-     * claim (once: a second miss is a takeover); if another member claimed it, it is not written.
-     */
-    private boolean writeFenced(Write w, Object[] row, long epoch) throws SQLException {
-        if (MapTable.withReconnect(() -> writeOne(w, row, epoch))) {
-            return true;
-        }
-        Long own = fence.lost(w.partition(), epoch);
-        if (own == null) {
-            return false;
-        }
-        if (MapTable.withReconnect(() -> writeOne(w, row, own))) {
-            return true;
-        }
-        fence.lost(w.partition(), own);
-        return false;
-    }
-
-    private boolean writeOne(Write w, Object[] row, long epoch) throws SQLException {
-        try (Connection c = table.connection();
-             PreparedStatement ps = c.prepareStatement(w.delete() ? table.sql().fencedDelete : table.sql().fencedUpsert)) {
-            c.setAutoCommit(true);
-            ps.setString(1, table.mapName());
-            ps.setInt(2, w.partition());
-            ps.setLong(3, epoch);
-            ps.setObject(4, row[0]);
-            if (!w.delete()) {
-                ps.setObject(5, row[1]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
-            }
-        }
-    }
-
-    private static Set<Integer> partitions(List<Write> writes, List<Integer> indices) {
+    static Set<Integer> partitions(List<Write> writes, List<Integer> indices) {
         Set<Integer> partitions = new HashSet<>();
         indices.forEach(i -> partitions.add(writes.get(i).partition()));
         return partitions;
