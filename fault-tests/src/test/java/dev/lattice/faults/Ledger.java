@@ -47,6 +47,12 @@ final class Ledger {
     private final Map<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong failedCalls = new AtomicLong();
+    /**
+     * Failed calls that read nothing first ({@code set}, {@code delete}, {@code putAll}): a write-behind
+     * map takes those while the database is down, where a {@code put} of a key not in memory must read
+     * the table for its answer and fails (cache-loader's README, "Database down").
+     */
+    private final AtomicLong failedBlindWrites = new AtomicLong();
     /** Failed calls per exception type and message, to tell a client-side stall from a member's refusal. */
     private final Map<String, LongAdder> failureCauses = new ConcurrentHashMap<>();
     private final AtomicLong maxCallNanos = new AtomicLong();
@@ -143,6 +149,9 @@ final class Ledger {
                     }
                     break;
                 } catch (RuntimeException e) {
+                    if (!conditional && !ifAbsent && !put) {
+                        failedBlindWrites.incrementAndGet();
+                    }
                     if (givesUpAfter(e)) {
                         if (delete) {
                             uncertainDeletes.add(key);
@@ -199,6 +208,7 @@ final class Ledger {
                 map.putAll(batch);
                 break;
             } catch (RuntimeException e) {
+                failedBlindWrites.incrementAndGet();
                 if (givesUpAfter(e)) {
                     keys.forEach(key -> uncertain.put(key, sequence));
                     return;
@@ -287,6 +297,11 @@ final class Ledger {
 
     long failedCalls() {
         return failedCalls.get();
+    }
+
+    /** Failed {@code set}s, {@code delete}s and {@code putAll}s: calls that read nothing before writing. */
+    long failedBlindWrites() {
+        return failedBlindWrites.get();
     }
 
     /** The failed calls by cause, most frequent first. */
