@@ -53,7 +53,7 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
 
     private final DefaultNearCache<K, V> delegate;
     private final SerializationService serialization;
-    private final Cache<K, Entry> front;
+    private final Cache<Object, Entry> front;
     private volatile AbstractNearCacheRecordStore<K, V, ?, ?, ?> store;
     private volatile NearCacheStatsImpl stats;
     /** Runs between reading a record and putting it in the front; tests widen that window with it. */
@@ -86,19 +86,9 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
     @Override
     @SuppressWarnings("unchecked")
     public V get(K key) {
-        Entry entry = front.getIfPresent(key);
-        if (entry != null) {
-            NearCacheRecord record = entry.record();
-            // The state before the value: publishing writes the value, then the state (both volatile).
-            if (record.getReservationId() == READ_PERMITTED) {
-                Object value = record.getValue();
-                if ((value != null || record.isCachedAsNull()) && !isStale(key, record)) {
-                    stats.incrementHits();
-                    Object shared = entry.shared();
-                    return (V) (value == null ? CACHED_AS_NULL : shared != null ? shared : serialization.toObject(value));
-                }
-            }
-            front.asMap().remove(key, entry);
+        Object hit = frontHit(key);
+        if (hit != NOT_CACHED) {
+            return (V) hit;
         }
         V value = delegate.get(key);
         if (value != null) {
@@ -107,7 +97,31 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
         return value;
     }
 
-    private boolean isStale(K key, NearCacheRecord record) {
+    /**
+     * What a front hit for {@code key} returns ({@link #CACHED_AS_NULL} for a key cached as having
+     * no value), or {@link #NOT_CACHED} when the front can not answer and Hazelcast's store must.
+     * The value is deserialized already; {@link FrontedMapProxy} returns it as it is.
+     */
+    Object frontHit(Object key) {
+        Entry entry = front.getIfPresent(key);
+        if (entry == null) {
+            return NOT_CACHED;
+        }
+        NearCacheRecord record = entry.record();
+        // The state before the value: publishing writes the value, then the state (both volatile).
+        if (record.getReservationId() == READ_PERMITTED) {
+            Object value = record.getValue();
+            if ((value != null || record.isCachedAsNull()) && !isStale(key, record)) {
+                stats.incrementHits();
+                Object shared = entry.shared();
+                return value == null ? CACHED_AS_NULL : shared != null ? shared : serialization.toObject(value);
+            }
+        }
+        front.asMap().remove(key, entry);
+        return NOT_CACHED;
+    }
+
+    private boolean isStale(Object key, NearCacheRecord record) {
         // Set by Hazelcast's repairing task once the invalidation listener registers, so read per hit.
         StaleReadDetector detector = store.getStaleReadDetector();
         return detector != StaleReadDetector.ALWAYS_FRESH && detector.isStaleRead(key, record);

@@ -52,6 +52,7 @@ final class FrontedNearCacheManager extends DefaultNearCacheManager {
                     + instance.getName() + " already made its map near-cache manager (" + existing.getClass().getName()
                     + ")");
         }
+        FrontedMapProxy.installFactory(client, Set.copyOf(fronted));
     }
 
     @Override

@@ -79,6 +79,8 @@ class NearCacheFrontTest {
         String third = map.get("k");
 
         assertThat(second).isEqualTo("v1").isSameAs(first).isSameAs(third);
+        // Answered before Hazelcast's proxy code (which would pass the value through toObject twice).
+        assertThat((Object) map).isInstanceOf(FrontedMapProxy.class);
         assertThat(client.nearCacheStats("fronted-hits").getHits()).isEqualTo(hits + 2);
         assertThat(front("fronted-hits").frontSize()).isEqualTo(1);
         // Hazelcast's own path counts every hit on the record; front hits leave it untouched.
@@ -123,6 +125,7 @@ class NearCacheFrontTest {
         client.map("plain").get("k");
 
         assertThat(nearCache("plain")).isInstanceOf(DefaultNearCache.class);
+        assertThat((Object) client.map("plain")).isInstanceOf(NearCachedClientMapProxy.class).isNotInstanceOf(FrontedMapProxy.class);
         assertThat(storeRecord("plain", "k").getHits()).isEqualTo(1);
     }
 
