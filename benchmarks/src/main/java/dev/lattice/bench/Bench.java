@@ -48,7 +48,7 @@ public final class Bench {
         ReportTable table = new ReportTable(out);
         try (BenchDatabase database = BenchDatabase.create(options.jdbcAdminUrl())) {
             if (options.remote() || options.persistence()) {
-                serverRows(options, database, workDir, table);
+                serverRows(options, database, workDir, table, out);
             }
             if (options.footprint()) {
                 // Alone on the machine: no other server is running while these start and fill.
@@ -75,7 +75,8 @@ public final class Bench {
     }
 
     /** Remote get/put and persistence: one Lattice node, one stock member and Redis, side by side. */
-    private static void serverRows(BenchOptions options, BenchDatabase database, Path workDir, ReportTable table) throws Exception {
+    private static void serverRows(BenchOptions options, BenchDatabase database, Path workDir, ReportTable table,
+                                   PrintStream out) throws Exception {
         DatabaseScenario persistence = new DatabaseScenario(options, database, table);
         if (options.persistence()) {
             persistence.prepareEagerTable();
@@ -89,8 +90,11 @@ public final class Bench {
             KeyValue redisKeys = KeyValue.of(redis, "lattice-bench:" + ProcessHandle.current().pid() + ":", options.keys());
             try {
                 if (options.remote()) {
-                    new RemoteMapScenario(options, table).run(KeyValue.of(client.map("bench"), options.keys()), redisKeys,
-                            KeyValue.of(stock.client().getMap("bench"), options.keys()));
+                    KeyValue latticeKeys = KeyValue.of(client.map("bench"), options.keys());
+                    KeyValue stockKeys = KeyValue.of(stock.client().getMap("bench"), options.keys());
+                    new RemoteMapScenario(options, table).run(latticeKeys, redisKeys, stockKeys);
+                    wakeUps(options, table, out, redis, new WakeUpScenario.Server("Lattice", latticeKeys, node.jvm().pid()),
+                            redisKeys, new WakeUpScenario.Server("Hazelcast 5.7.0", stockKeys, stock.jvm().pid()));
                 }
             } finally {
                 redisKeys.clear();
@@ -99,6 +103,33 @@ public final class Bench {
                 persistence.run(client, node);
             }
         }
+    }
+
+    /**
+     * The wake-up rows, where this machine counts switches and Redis runs on it (its {@code INFO}
+     * names its process); elsewhere a comment line says why they are missing.
+     */
+    private static void wakeUps(BenchOptions options, ReportTable table, PrintStream out, RedisClient redis,
+                                WakeUpScenario.Server lattice, KeyValue redisKeys, WakeUpScenario.Server stock) {
+        if (!WakeUpScenario.supported()) {
+            out.println("# thread wake-ups per call: not counted, this system has no /proc/<pid>/task");
+            return;
+        }
+        long redisPid = redisPid(redis.info("server"));
+        boolean local = ProcessHandle.of(redisPid).flatMap(process -> process.info().command())
+                .filter(command -> command.contains("redis")).isPresent();
+        if (!local) {
+            out.println("# thread wake-ups per call: not counted, Redis does not run on this machine (pid " + redisPid + ")");
+            return;
+        }
+        new WakeUpScenario(options, table, out).run(lattice, new WakeUpScenario.Server("Redis", redisKeys, redisPid), stock);
+    }
+
+    /** {@code process_id} from Redis's {@code INFO server}; -1 when it is not there. */
+    static long redisPid(String info) {
+        return info.lines().filter(line -> line.startsWith("process_id:"))
+                .mapToLong(line -> Long.parseLong(line.substring("process_id:".length()).trim()))
+                .findFirst().orElse(-1);
     }
 
     /** One pooled connection per concurrent caller, as a fleet of single-connection Redis clients has. */
