@@ -135,13 +135,13 @@ public final class TableWriter {
         try {
             Map<Integer, Outcome> held = MapTable.withReconnect(() -> writeBatch(writes, rows, candidates, view, allOrNothing));
             for (int i : candidates) {
-                result.outcomes[i] = held.getOrDefault(i, Outcome.STORED);
+                result.set(i, held.getOrDefault(i, Outcome.STORED), null);
             }
             record(start, candidates.size() - held.size(), true);
         } catch (SQLException failure) {
             record(start, candidates.size(), false);
             if (FailureClassifier.classify(failure) == Kind.DATABASE_FAILED) {
-                result.databaseFailure = failure;
+                result.failed(failure);
                 table.metrics().databaseError("database_failed");
             } else {
                 table.metrics().databaseError("entry_rejected");
@@ -164,12 +164,9 @@ public final class TableWriter {
                 // Refused only as a whole (a deferred constraint, say): every entry carries the batch's reason.
                 candidates.forEach(i -> refused.put(i, batchFailure));
             }
-            refused.forEach((i, error) -> {
-                result.outcomes[i] = Outcome.REJECTED;
-                result.errors[i] = error;
-            });
+            refused.forEach((i, error) -> result.set(i, Outcome.REJECTED, error));
         } catch (SQLException e) {
-            result.databaseFailure = e;
+            result.failed(e);
             table.metrics().databaseError("database_failed");
         }
     }
@@ -189,8 +186,7 @@ public final class TableWriter {
             try {
                 rows[i] = new Object[] {table.jdbcKey(w.key()), w.delete() ? null : table.values().encode(w.value())};
             } catch (IllegalArgumentException | EntryRejectedException e) {
-                result.outcomes[i] = Outcome.REJECTED;
-                result.errors[i] = e instanceof EntryRejectedException ? e : new EntryRejectedException(e.getMessage(), e);
+                result.set(i, Outcome.REJECTED, e instanceof EntryRejectedException ? e : new EntryRejectedException(e.getMessage(), e));
             }
         }
         return rows;
