@@ -17,8 +17,9 @@ import java.util.stream.Stream;
  * (the node, the stock member, redis-server). On two shared cores each wake-up is a trip through the
  * scheduler, so the count explains a latency gap that no setting of the server closes.
  *
- * <p>One caller, gets of the keys the remote rows wrote, after as many unmeasured ones: the other threads of this JVM (the
- * idle clients' heartbeats, JIT) add a few switches over the whole run, well under 0.01 per call.
+ * <p>One caller, gets of the keys the remote rows wrote, after as many unmeasured ones. The other
+ * threads of this JVM (the idle clients' heartbeats, the JIT) are counted too; in the recorded runs
+ * they added about 0.01 per call (docs/benchmarks.md).
  */
 final class WakeUpScenario {
 
