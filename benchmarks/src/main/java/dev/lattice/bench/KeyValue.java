@@ -3,6 +3,7 @@ package dev.lattice.bench;
 import com.hazelcast.map.IMap;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -14,6 +15,13 @@ interface KeyValue {
     void put(int key, byte[] value);
 
     byte[] get(int key);
+
+    /** Gets one of keys {@code 0..keys-1} at random; every one was written before the run, so a miss fails it. */
+    default void getAnyOf(int keys) {
+        if (get(ThreadLocalRandom.current().nextInt(keys)) == null) {
+            throw new IllegalStateException("a key written before the run is missing");
+        }
+    }
 
     /** Removes the keys this run wrote, where the system outlives the run (Redis). */
     default void clear() {
