@@ -5,6 +5,7 @@ import dev.lattice.cacheloader.jdbc.CombinedWrites;
 import dev.lattice.cacheloader.jdbc.FailureClassifier;
 import dev.lattice.cacheloader.jdbc.MapTable;
 import dev.lattice.cacheloader.jdbc.Ownership;
+import dev.lattice.cacheloader.jdbc.PartitionMovedException;
 import dev.lattice.cacheloader.jdbc.PoisonPolicy;
 import dev.lattice.cacheloader.jdbc.StoreFailedException;
 import dev.lattice.cacheloader.jdbc.TableWriter;
@@ -58,15 +59,21 @@ final class StoreWrites {
         return table.dataSource() instanceof HikariDataSource pool ? pool.getMaximumPoolSize() : 4;
     }
 
-    /** Keys that are neither in the table nor parked anywhere, and why. */
-    record Unwritten(List<Object> keys, String message, boolean logged) {
+    /**
+     * Keys that are neither in the table nor parked anywhere, and why. {@code moved}: every one of
+     * them was refused because its partition is now another member's, so the call is to run again there.
+     */
+    record Unwritten(List<Object> keys, String message, boolean logged, boolean moved) {
 
-        static final Unwritten NONE = new Unwritten(List.of(), null, false);
+        static final Unwritten NONE = new Unwritten(List.of(), null, false, false);
 
         void throwIfAny() {
             if (!keys.isEmpty()) {
                 if (logged) {
                     log.warn(message);
+                }
+                if (moved) {
+                    throw new PartitionMovedException(message);
                 }
                 throw new StoreFailedException(message, null);
             }
@@ -104,6 +111,8 @@ final class StoreWrites {
 
     private Unwritten settle(List<Write> writes, Result result, String what, boolean shuttingDown, Ownership view) {
         List<Object> unwritten = new ArrayList<>();
+        // Write-through: whether every unwritten entry was fenced off a partition this member no longer owns.
+        boolean moved = !writeBehind;
         List<Write> toSpool = new ArrayList<>();
         Throwable firstError = null;
         Object firstRejected = null;
@@ -127,6 +136,7 @@ final class StoreWrites {
             }
             if (!settled) {
                 unwritten.add(write.key());
+                moved &= outcome == Outcome.FENCED && !view.owns(write.partition());
                 if (firstError == null && outcome == Outcome.REJECTED) {
                     firstError = result.error(i);
                     firstRejected = write.key();
@@ -139,8 +149,15 @@ final class StoreWrites {
         if (result.databaseFailure() != null && writeBehind && !shuttingDown) {
             state.databaseFailed(result.databaseFailure());
         }
-        String message = unwritten.isEmpty() ? null : describe(result, firstError, firstRejected, unwritten.size(), what);
-        return new Unwritten(unwritten, message, writeBehind);
+        if (unwritten.isEmpty()) {
+            return Unwritten.NONE;
+        }
+        if (moved && result.databaseFailure() == null) {
+            return new Unwritten(unwritten, "map '" + table.mapName() + "': the partition of " + unwritten.size()
+                    + " entr(ies) moved to another member while the call waited on the database; nothing written,"
+                    + " the call runs again on the new owner", false, true);
+        }
+        return new Unwritten(unwritten, describe(result, firstError, firstRejected, unwritten.size(), what), writeBehind, false);
     }
 
     private Unwritten spoolAll(List<Write> writes, String what, Ownership view) {
@@ -149,7 +166,7 @@ final class StoreWrites {
         }
         List<Object> keys = writes.stream().map(Write::key).toList();
         return new Unwritten(keys, "map '" + table.mapName() + "': " + what + " " + keys.size()
-                + " entr(ies) at shutdown failed: the database is unreachable and they could not be saved to disk", true);
+                + " entr(ies) at shutdown failed: the database is unreachable and they could not be saved to disk", true, false);
     }
 
     /** Write-behind: a rejected entry at shutdown has no later attempt, so it is parked now; otherwise it counts an attempt. */
