@@ -116,6 +116,21 @@ class MigrationDuringStoreCallTest {
         });
     }
 
+    /**
+     * A write-through {@code putAll} stores its entries of a partition in one transaction, which locks the
+     * partition's fence row while it waits; the new owner's claim waits for it, and the step after the store
+     * finds the partition moved, so Hazelcast runs that partition's part of the call again on the new owner.
+     */
+    @Test
+    void membersJoiningDuringPutAllsOnAWriteThroughMap_leaveEveryAcknowledgedEntryInTheGrid() throws Exception {
+        MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_THROUGH)
+                .table("ledger").valueType(ValueType.TEXT).build();
+        runAndCheck(settings, ACCESS_EXCLUSIVE, 0, (map, key, previous, value) -> {
+            map.putAll(Map.of(key, value));
+            return Writers.NO_ANSWER;
+        });
+    }
+
     private interface Write {
         /**
          * Writes {@code value}; {@code previous} is the key's last acknowledged value (null for none).
