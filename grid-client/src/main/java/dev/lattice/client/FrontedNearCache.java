@@ -8,11 +8,17 @@ import com.hazelcast.internal.monitor.impl.NearCacheStatsImpl;
 import com.hazelcast.internal.nearcache.NearCache;
 import com.hazelcast.internal.nearcache.NearCacheRecord;
 import com.hazelcast.internal.nearcache.impl.DefaultNearCache;
+import com.hazelcast.internal.nearcache.impl.invalidation.MetaDataContainer;
 import com.hazelcast.internal.nearcache.impl.invalidation.StaleReadDetector;
+import com.hazelcast.internal.nearcache.impl.invalidation.StaleReadDetectorImpl;
+import com.hazelcast.internal.nearcache.impl.record.AbstractNearCacheRecord;
 import com.hazelcast.internal.nearcache.impl.store.AbstractNearCacheRecordStore;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.nearcache.NearCacheStats;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +56,7 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
 
     /** The state of a published record (Hazelcast's {@code NearCacheRecord.READ_PERMITTED}). */
     private static final long READ_PERMITTED = -2L;
+    private static final VarHandle RECORD_UUID = recordUuid();
 
     private final DefaultNearCache<K, V> delegate;
     private final SerializationService serialization;
@@ -124,7 +131,30 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
     private boolean isStale(Object key, NearCacheRecord record) {
         // Set by Hazelcast's repairing task once the invalidation listener registers, so read per hit.
         StaleReadDetector detector = store.getStaleReadDetector();
-        return detector != StaleReadDetector.ALWAYS_FRESH && detector.isStaleRead(key, record);
+        if (detector == StaleReadDetector.ALWAYS_FRESH) {
+            return false;
+        }
+        if (!(detector instanceof StaleReadDetectorImpl) || !(record instanceof AbstractNearCacheRecord<?> created)) {
+            return detector.isStaleRead(key, record);
+        }
+        // StaleReadDetectorImpl's answer, with one shortcut: a record keeps the very UUID instance its
+        // partition's metadata held when the record was created, and the metadata swaps in a new instance
+        // only when the UUID changes, so the same instance is the same UUID without comparing its bits.
+        MetaDataContainer latest = detector.getMetaDataContainer(record.getPartitionId());
+        UUID uuid = latest.getUuid();
+        boolean sameUuid = uuid != null && (RECORD_UUID.get(created) == uuid || record.hasSameUuid(uuid));
+        return !sameUuid || record.getInvalidationSequence() < latest.getStaleSequence();
+    }
+
+    /** Hazelcast's record keeps its partition UUID in a field it offers no getter for. */
+    private static VarHandle recordUuid() {
+        try {
+            return MethodHandles.privateLookupIn(AbstractNearCacheRecord.class, MethodHandles.lookup())
+                    .findVarHandle(AbstractNearCacheRecord.class, "uuid", UUID.class);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Hazelcast's near-cache record has no 'uuid' field: this Hazelcast version"
+                    + " is not the one Lattice's near-cache front was built for", e);
+        }
     }
 
     /** Puts the store's published record for {@code key} in the front, unless it is gone by then. */

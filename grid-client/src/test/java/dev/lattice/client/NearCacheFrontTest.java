@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -175,6 +177,42 @@ class NearCacheFrontTest {
 
         assertThat(map.get("k")).isEqualTo("v1");
         assertThat(client.nearCacheStats("fronted-stale").getMisses()).isEqualTo(misses + 1);
+    }
+
+    @Test
+    void entryWhosePartitionUuidChanged_isNotServedByTheFront() {
+        IMap<String, String> map = frontedWithV1("fronted-new-uuid");
+        long misses = client.nearCacheStats("fronted-new-uuid").getMisses();
+
+        // What the repairing task does when a partition's owner restarted with new invalidation metadata.
+        RepairingHandler handler = repairingHandler("fronted-new-uuid");
+        int partition = storeRecord("fronted-new-uuid", "k").getPartitionId();
+        handler.checkOrRepairUuid(partition, UUID.randomUUID());
+
+        assertThat(map.get("k")).isEqualTo("v1");
+        assertThat(client.nearCacheStats("fronted-new-uuid").getMisses()).isEqualTo(misses + 1);
+    }
+
+    /** The front compares UUID instances first; an equal UUID in a new instance must still match. */
+    @Test
+    void entryWhosePartitionUuidIsSetAgainAsAnEqualInstance_isStillServedByTheFront() {
+        IMap<String, String> map = frontedWithV1("fronted-same-uuid");
+        long misses = client.nearCacheStats("fronted-same-uuid").getMisses();
+        // A read the front turns away goes to Hazelcast's store, which would answer it, and is admitted again.
+        AtomicInteger admitted = new AtomicInteger();
+        front("fronted-same-uuid").beforeAdmit(key -> admitted.incrementAndGet());
+
+        // What the metadata fetcher does on start: it sets the UUID it fetched, equal, in an instance of its own.
+        RepairingHandler handler = repairingHandler("fronted-same-uuid");
+        int partition = storeRecord("fronted-same-uuid", "k").getPartitionId();
+        UUID current = handler.getMetaDataContainer(partition).getUuid();
+        UUID copy = new UUID(current.getMostSignificantBits(), current.getLeastSignificantBits());
+        handler.initUuid(partition, copy);
+        assertThat(handler.getMetaDataContainer(partition).getUuid()).isNotSameAs(current);
+
+        assertThat(map.get("k")).isEqualTo("v1");
+        assertThat(client.nearCacheStats("fronted-same-uuid").getMisses()).isEqualTo(misses);
+        assertThat(admitted).as("reads the front turned away").hasValue(0);
     }
 
     @Test
