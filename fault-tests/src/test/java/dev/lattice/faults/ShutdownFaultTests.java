@@ -81,6 +81,36 @@ class ShutdownFaultTests {
         }
     }
 
+    /**
+     * The same on a write-through map with {@code putAll}s: each node leaving and joining again moves
+     * partitions while calls wait on the database. A call whose store the fence refuses because its
+     * partition moved and was claimed runs again on the new owner ({@code StoreRefusedAfterPartitionMovedTest}),
+     * so the restarts must neither lose an acknowledged write nor fail more than a few calls.
+     */
+    @Test
+    @Tag("long")
+    void rollingRestartOfAWriteThroughMapUnderLoad_losesNothing_andFailsAlmostNoCalls() {
+        for (int run = 0; run < Scenario.runs(); run++) {
+            try (Scenario s = Scenario.start("rolling restart of all 3, write-through with putAll", 3, Scenario.seed() + run,
+                    Grid.STORE_MODE + "write-through")) {
+                s.ledger.withPutAlls();
+                s.startLoad();
+                Scenario.hold(Duration.ofSeconds(3));
+                for (GridProcess node : s.grid.nodes()) {
+                    node.terminate();
+                    assertThat(node.waitFor(GRACE)).as(node.name() + " stops within the grace period").isTrue();
+                    node.start();
+                    s.grid.awaitReady(Duration.ofSeconds(120));
+                }
+                Scenario.hold(Duration.ofSeconds(3));
+                s.stopLoad();
+                s.verify(Duration.ofSeconds(60));
+                assertThat(s.ledger.failedCalls()).as("failed client calls, of %d", s.ledger.writes())
+                        .isLessThanOrEqualTo(s.ledger.writes() / 1000);
+            }
+        }
+    }
+
     @Test
     @Tag("long")
     void clusterShrunkToTwoAndGrownBackToThree_losesNothing() {
