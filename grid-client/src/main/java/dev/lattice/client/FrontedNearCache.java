@@ -140,9 +140,10 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
         // StaleReadDetectorImpl's answer, with one shortcut: a record keeps the very UUID instance its
         // partition's metadata held when the record was created, and the metadata swaps in a new instance
         // only when the UUID changes, so the same instance is the same UUID without comparing its bits.
+        // Read as Hazelcast reads the field (volatile), so the answer is the one its check would give.
         MetaDataContainer latest = detector.getMetaDataContainer(record.getPartitionId());
         UUID uuid = latest.getUuid();
-        boolean sameUuid = uuid != null && (RECORD_UUID.get(created) == uuid || record.hasSameUuid(uuid));
+        boolean sameUuid = uuid != null && (RECORD_UUID.getVolatile(created) == uuid || record.hasSameUuid(uuid));
         return !sameUuid || record.getInvalidationSequence() < latest.getStaleSequence();
     }
 
