@@ -1,18 +1,22 @@
 package dev.lattice.cacheloader;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.MapStoreConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cacheloader.config.DataSourceSettings;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.testsupport.LocalCluster;
 import dev.lattice.testsupport.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -36,6 +40,29 @@ final class Fixtures {
     static HikariDataSource pool(String url, TestDatabase db) {
         return LatticeMapStores.dataSource(DataSourceSettings.builder().url(url).user(db.user()).password(db.password())
                 .poolSize(4).connectionTimeout(Duration.ofMillis(500)).socketTimeout(Duration.ofSeconds(5)).build(), db.name());
+    }
+
+    /**
+     * A pool with a connection for each of {@code callers} and a few to spare, whose callers wait up to
+     * a minute for one: for tests that hold a table lock while calls queue behind it.
+     */
+    static HikariDataSource patientPool(TestDatabase db, int callers) {
+        return LatticeMapStores.dataSource(DataSourceSettings.builder().url(db.jdbcUrl()).user(db.user()).password(db.password())
+                .poolSize(callers + 4).connectionTimeout(Duration.ofSeconds(60)).build(), db.name());
+    }
+
+    /**
+     * One member with {@code map} backed by its table, and room for {@code joining} more. Every member's
+     * store is built up front: building one checks the table, which such a test locks before members join.
+     */
+    static LocalCluster oneMemberWithRoomToJoin(String map, MapStoreSettings settings, DataSource pool, int joining) {
+        Deque<MapStoreConfig> stores = new ArrayDeque<>();
+        for (int i = 0; i <= joining; i++) {
+            stores.add(LatticeMapStores.mapStoreConfig(map, settings, pool, new SimpleMeterRegistry()));
+        }
+        return LocalCluster.builder().members(1).spareSlots(joining).customize(config ->
+                LatticeMapStores.configureMember(config).getMapConfig(map).setBackupCount(1).setMapStoreConfig(stores.pop()))
+                .start();
     }
 
     static String host(TestDatabase db) {

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.lattice.cacheloader.config.DataSourceSettings;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.config.ValueType;
@@ -17,15 +15,12 @@ import dev.lattice.cacheloader.schema.TableSchema;
 import dev.lattice.testsupport.LocalCluster;
 import dev.lattice.testsupport.PostgresFixture;
 import dev.lattice.testsupport.TestDatabase;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -146,20 +141,10 @@ class MigrationDuringStoreCallTest {
      */
     private void runAndCheck(MapStoreSettings settings, String lockMode, int seeded, Write write) throws Exception {
         try (TestDatabase db = PostgresFixture.createDatabase();
-             // Connections enough for every writer, and a wait longer than the lock below.
-             HikariDataSource pool = LatticeMapStores.dataSource(DataSourceSettings.builder().url(db.jdbcUrl()).user(db.user())
-                     .password(db.password()).poolSize(WRITERS + 4).connectionTimeout(Duration.ofSeconds(60)).build(), db.name())) {
+             HikariDataSource pool = Fixtures.patientPool(db, WRITERS)) {
             TableSchema.migrate(pool, settings);
             Map<String, String> seeds = seed(pool, seeded);
-            // Built up front: building one checks the table, which is locked while the later members join.
-            Deque<MapStoreConfig> stores = new ArrayDeque<>();
-            for (int i = 0; i < 3; i++) {
-                stores.add(LatticeMapStores.mapStoreConfig("ledger", settings, pool, new SimpleMeterRegistry()));
-            }
-            try (LocalCluster cluster = LocalCluster.builder().members(1).spareSlots(3).customize(config ->
-                    LatticeMapStores.configureMember(config).getMapConfig("ledger").setBackupCount(1)
-                            .setMapStoreConfig(stores.pop()))
-                    .start()) {
+            try (LocalCluster cluster = Fixtures.oneMemberWithRoomToJoin("ledger", settings, pool, 2)) {
                 IMap<String, String> map = cluster.newClient().getMap("ledger");
                 Writers writers = new Writers(map, write, seeds);
                 try {

@@ -4,12 +4,10 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.Partition;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.lattice.cacheloader.config.DataSourceSettings;
 import dev.lattice.cacheloader.config.MapStoreSettings;
 import dev.lattice.cacheloader.config.StoreMode;
 import dev.lattice.cacheloader.config.ValueType;
@@ -18,17 +16,14 @@ import dev.lattice.cacheloader.schema.TableSchema;
 import dev.lattice.testsupport.LocalCluster;
 import dev.lattice.testsupport.PostgresFixture;
 import dev.lattice.testsupport.TestDatabase;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,18 +59,9 @@ class StoreRefusedAfterPartitionMovedTest {
         MapStoreSettings settings = MapStoreSettings.builder().mode(StoreMode.WRITE_THROUGH)
                 .table("ledger").valueType(ValueType.TEXT).build();
         try (TestDatabase db = PostgresFixture.createDatabase();
-             HikariDataSource pool = LatticeMapStores.dataSource(DataSourceSettings.builder().url(db.jdbcUrl()).user(db.user())
-                     .password(db.password()).poolSize(CALLS + 4).connectionTimeout(Duration.ofSeconds(60)).build(), db.name())) {
+             HikariDataSource pool = Fixtures.patientPool(db, CALLS)) {
             TableSchema.migrate(pool, settings);
-            // Built up front: building one checks the table, which is locked while the second member joins.
-            Deque<MapStoreConfig> stores = new ArrayDeque<>();
-            for (int i = 0; i < 2; i++) {
-                stores.add(LatticeMapStores.mapStoreConfig("ledger", settings, pool, new SimpleMeterRegistry()));
-            }
-            try (LocalCluster cluster = LocalCluster.builder().members(1).spareSlots(1).customize(config ->
-                    LatticeMapStores.configureMember(config).getMapConfig("ledger").setBackupCount(1)
-                            .setMapStoreConfig(stores.pop()))
-                    .start()) {
+            try (LocalCluster cluster = Fixtures.oneMemberWithRoomToJoin("ledger", settings, pool, 1)) {
                 IMap<String, String> map = cluster.newClient().getMap("ledger");
                 List<Call> calls = calls();
                 // Seeded through the map: in memory and in the table, and the first member claims its partitions.
