@@ -58,27 +58,12 @@ final class FirstStore {
         current = new Read(state.getOldValue(), state.getLoadedOldValueWithTtl());
     }
 
-    /**
-     * The row is about to be written: the first time, what this attempt read is kept for any retry.
-     * Answers whether this attempt is the first to store.
-     */
-    boolean storing() {
-        if (stored) {
-            return false;
+    /** The row is about to be written: the first time, what this attempt read is kept for any retry. */
+    void storing() {
+        if (!stored) {
+            stored = true;
+            first = current;
         }
-        stored = true;
-        first = current;
-        return true;
-    }
-
-    /**
-     * The first attempt to store wrote nothing: the fence refused it because the partition had moved
-     * ({@code PartitionMovedException}). The table does not hold the call's row, so a retry reads it again
-     * and answers what the new owner holds then.
-     */
-    void firstStoreRefused() {
-        stored = false;
-        first = null;
     }
 
     void writeTo(ObjectDataOutput out) throws IOException {

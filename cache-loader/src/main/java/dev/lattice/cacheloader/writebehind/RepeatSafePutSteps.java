@@ -4,7 +4,6 @@ import com.hazelcast.map.impl.operation.steps.IMapOpStep;
 import com.hazelcast.map.impl.operation.steps.PutOpSteps;
 import com.hazelcast.map.impl.operation.steps.engine.State;
 import com.hazelcast.map.impl.operation.steps.engine.Step;
-import dev.lattice.cacheloader.jdbc.PartitionMovedException;
 
 /**
  * The steps of a write-through {@code put} and {@code putIfAbsent} when the map store is offloaded
@@ -67,16 +66,8 @@ enum RepeatSafePutSteps implements IMapOpStep {
 
         @Override
         public void runStep(State state) {
-            FirstStore first = firstStore(state);
-            boolean firstToStore = first.storing();
-            try {
-                PutOpSteps.STORE.runStep(state);
-            } catch (PartitionMovedException refused) {
-                if (firstToStore) {
-                    first.firstStoreRefused();
-                }
-                throw refused;
-            }
+            firstStore(state).storing();
+            PutOpSteps.STORE.runStep(state);
         }
 
         @Override
