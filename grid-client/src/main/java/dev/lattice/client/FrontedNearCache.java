@@ -1,7 +1,5 @@
 package dev.lattice.client;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.internal.adapter.DataStructureAdapter;
 import com.hazelcast.internal.monitor.impl.NearCacheStatsImpl;
@@ -22,8 +20,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Hazelcast's near cache with a front: a Caffeine cache from key to the very record Hazelcast's
- * store published, so a hit costs one Caffeine lookup and the checks below instead of Hazelcast's
+ * Hazelcast's near cache with a front: a bounded hash map ({@link FrontMap}) from key to the very
+ * record Hazelcast's store published, so a hit costs one hash-map read and the checks below instead of Hazelcast's
  * whole path (segmented map, three clock reads, per-record bookkeeping; see docs/benchmarks.md,
  * Profiles).
  *
@@ -60,7 +58,7 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
 
     private final DefaultNearCache<K, V> delegate;
     private final SerializationService serialization;
-    private final Cache<Object, Entry> front;
+    private final FrontMap<Entry> front;
     private volatile AbstractNearCacheRecordStore<K, V, ?, ?, ?> store;
     private volatile NearCacheStatsImpl stats;
     /** Runs between reading a record and putting it in the front; tests widen that window with it. */
@@ -70,17 +68,22 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
 
     /**
      * A record in the front, with the value all readers may share ({@code null} when each hit must
-     * deserialize its own copy).
+     * deserialize its own copy). Compared by identity: a removal takes out only the entry it read.
      */
-    private record Entry(NearCacheRecord record, Object shared) {
+    private static final class Entry extends FrontMap.Slot {
+        final NearCacheRecord record;
+        final Object shared;
+
+        Entry(NearCacheRecord record, Object shared) {
+            this.record = record;
+            this.shared = shared;
+        }
     }
 
     FrontedNearCache(DefaultNearCache<K, V> delegate, SerializationService serialization) {
         this.delegate = delegate;
         this.serialization = serialization;
-        this.front = Caffeine.newBuilder()
-                .maximumSize(delegate.getNearCacheConfig().getEvictionConfig().getSize())
-                .build();
+        this.front = new FrontMap<>(delegate.getNearCacheConfig().getEvictionConfig().getSize());
     }
 
     @Override
@@ -110,21 +113,22 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
      * The value is deserialized already; {@link FrontedMapProxy} returns it as it is.
      */
     Object frontHit(Object key) {
-        Entry entry = front.getIfPresent(key);
+        Entry entry = front.get(key);
         if (entry == null) {
             return NOT_CACHED;
         }
-        NearCacheRecord record = entry.record();
+        NearCacheRecord record = entry.record;
         // The state before the value: publishing writes the value, then the state (both volatile).
         if (record.getReservationId() == READ_PERMITTED) {
             Object value = record.getValue();
             if ((value != null || record.isCachedAsNull()) && !isStale(key, record)) {
                 stats.incrementHits();
-                Object shared = entry.shared();
+                entry.markRead();
+                Object shared = entry.shared;
                 return value == null ? CACHED_AS_NULL : shared != null ? shared : serialization.toObject(value);
             }
         }
-        front.asMap().remove(key, entry);
+        front.remove(key, entry);
         return NOT_CACHED;
     }
 
@@ -170,7 +174,7 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
         beforeAdmit.accept(key);
         front.put(key, entry);
         if (store.getRecord(key) != record || record.getReservationId() != READ_PERMITTED) {
-            front.asMap().remove(key, entry);
+            front.remove(key, entry);
         }
     }
 
@@ -194,19 +198,19 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
     public void invalidate(K key) {
         delegate.invalidate(key);
         betweenInvalidationSteps.accept(key);
-        front.invalidate(key);
+        front.remove(key);
     }
 
     @Override
     public void clear() {
         delegate.clear();
-        front.invalidateAll();
+        front.clear();
     }
 
     @Override
     public void destroy() {
         delegate.destroy();
-        front.invalidateAll();
+        front.clear();
     }
 
     @Override
@@ -268,10 +272,9 @@ final class FrontedNearCache<K, V> implements NearCache<K, V> {
         this.betweenInvalidationSteps = hook;
     }
 
-    /** How many records the front holds, for tests, after Caffeine's pending evictions ran. */
+    /** How many records the front holds, for tests. */
     long frontSize() {
-        front.cleanUp();
-        return front.estimatedSize();
+        return front.size();
     }
 
     @Override

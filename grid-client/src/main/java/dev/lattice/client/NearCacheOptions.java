@@ -239,7 +239,7 @@ public final class NearCacheOptions {
         }
 
         /**
-         * Serves hits from a front owned by Lattice (a Caffeine cache of Hazelcast's own published
+         * Serves hits from a front owned by Lattice (a hash map of Hazelcast's own published
          * records, bounded by max-size) instead of Hazelcast's near-cache path: a hit costs tens of
          * nanoseconds instead of over a hundred (docs/benchmarks.md). Off by default. A hit returns
          * what the format would: the cached instance with {@code OBJECT}; with {@code BINARY} a

@@ -37,7 +37,7 @@ public class LatticeNearCacheProperties {
     private @Nullable Boolean serializeKeys;
 
     /**
-     * Whether hits are served from Lattice's front (a Caffeine cache of the near cache's records)
+     * Whether hits are served from Lattice's front (a bounded hash map of the near cache's records)
      * instead of Hazelcast's near-cache path; needs no time-to-live or max-idle.
      * Default: false.
      */
