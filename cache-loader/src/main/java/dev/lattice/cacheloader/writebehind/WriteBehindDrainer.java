@@ -38,6 +38,8 @@ final class WriteBehindDrainer implements AutoCloseable {
 
     /** Entries taken from the queues per round, so a huge backlog is worked through in slices. */
     private static final int MAX_ENTRIES_PER_ROUND = 50_000;
+    /** How often the drainer looks for a new {@code IMap.flush()} between its ticks. */
+    private static final long FLUSH_POLL_MILLIS = 20;
 
     private final HazelcastMember member;
     private final WriteBehindSettings settings;
@@ -52,6 +54,9 @@ final class WriteBehindDrainer implements AutoCloseable {
     private final ReentrantLock roundWriting = new ReentrantLock();
     /** Set by {@link #close}: batches not yet started stay queued for Hazelcast's flush. */
     private volatile boolean closing;
+    /** When the last round started, and the flushes it saw; only the scheduler's thread uses them. */
+    private long lastRoundNanos;
+    private long flushesSeen;
 
     WriteBehindDrainer(HazelcastMember member, WriteBehindSettings settings, TableWriter writer, QueueOutcomes outcomes,
                        WriteBehindState state, BooleanSupplier ready) {
@@ -67,8 +72,46 @@ final class WriteBehindDrainer implements AutoCloseable {
     }
 
     void start() {
-        long tick = settings.tick().toMillis();
-        scheduler.scheduleWithFixedDelay(this::round, tick, tick, TimeUnit.MILLISECONDS);
+        long poll = Math.min(FLUSH_POLL_MILLIS, settings.tick().toMillis());
+        lastRoundNanos = System.nanoTime();
+        scheduler.scheduleWithFixedDelay(this::poll, poll, poll, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A round every tick, and one as soon as an {@code IMap.flush()} asks for one: its caller waits for
+     * the drainer, and waiting out the tick (up to 250 ms) was most of a small flush. Only a flush
+     * not seen before starts a round early, so a flush whose entries can not be written yet (the
+     * database down, writes waiting for the minimum cluster size) is retried at the tick, not at
+     * every poll.
+     */
+    private void poll() {
+        try {
+            if (!member.running()) {
+                return;
+            }
+            long flushes = flushesRequested();
+            boolean newFlush = flushes != flushesSeen;
+            flushesSeen = flushes;
+            if (newFlush && flushes != 0 || System.nanoTime() - lastRoundNanos >= settings.tick().toNanos()) {
+                lastRoundNanos = System.nanoTime();
+                round();
+            }
+        } catch (RuntimeException | Error e) {
+            // A scheduled task that throws is never run again: log and keep polling.
+            log.error("map '{}': looking for flushes failed; retrying", member.mapName(), e);
+        }
+    }
+
+    /** The flushes waiting on the partitions this member owns, summed up: it changes when one is asked for. */
+    private long flushesRequested() {
+        long sum = 0;
+        for (int p = 0; p < member.partitionCount(); p++) {
+            WriteBehindStore store = member.store(p);
+            if (store != null && !store.getFlushSequences().isEmpty() && member.owns(p)) {
+                sum += store.getSequenceToFlush();
+            }
+        }
+        return sum;
     }
 
     /** Stops draining (the member is shutting down: Hazelcast's flush takes what is left) and waits for the round in flight. */
