@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +39,6 @@ final class WriteBehindDrainer implements AutoCloseable {
 
     /** Entries taken from the queues per round, so a huge backlog is worked through in slices. */
     private static final int MAX_ENTRIES_PER_ROUND = 50_000;
-    /** How often the drainer looks for a new {@code IMap.flush()} between its ticks. */
-    private static final long FLUSH_POLL_MILLIS = 20;
 
     private final HazelcastMember member;
     private final WriteBehindSettings settings;
@@ -54,9 +53,14 @@ final class WriteBehindDrainer implements AutoCloseable {
     private final ReentrantLock roundWriting = new ReentrantLock();
     /** Set by {@link #close}: batches not yet started stay queued for Hazelcast's flush. */
     private volatile boolean closing;
-    /** When the last round started, and the flushes it saw; only the scheduler's thread uses them. */
-    private long lastRoundNanos;
+    /** The flushes {@link #wakeOnNewFlush} saw last; only the {@link FlushWatch}'s thread uses it. */
     private long flushesSeen;
+    /**
+     * The partitions' write-behind stores as of the last round, for {@link #wakeOnNewFlush}: looking
+     * each one up on every poll would cost more than the poll. A store created since is looked at
+     * from the next round on.
+     */
+    private volatile WriteBehindStore[] stores = new WriteBehindStore[0];
 
     WriteBehindDrainer(HazelcastMember member, WriteBehindSettings settings, TableWriter writer, QueueOutcomes outcomes,
                        WriteBehindState state, BooleanSupplier ready) {
@@ -72,41 +76,39 @@ final class WriteBehindDrainer implements AutoCloseable {
     }
 
     void start() {
-        long poll = Math.min(FLUSH_POLL_MILLIS, settings.tick().toMillis());
-        lastRoundNanos = System.nanoTime();
-        scheduler.scheduleWithFixedDelay(this::poll, poll, poll, TimeUnit.MILLISECONDS);
+        long tick = settings.tick().toMillis();
+        scheduler.scheduleWithFixedDelay(this::round, tick, tick, TimeUnit.MILLISECONDS);
+        FlushWatch.watch(member.instance(), this);
     }
 
     /**
-     * A round every tick, and one as soon as an {@code IMap.flush()} asks for one: its caller waits for
-     * the drainer, and waiting out the tick (up to 250 ms) was most of a small flush. Only a flush
-     * not seen before starts a round early, so a flush whose entries can not be written yet (the
-     * database down, writes waiting for the minimum cluster size) is retried at the tick, not at
-     * every poll.
+     * Runs a round now if an {@code IMap.flush()} was asked for since the last look: its caller waits
+     * for the drainer, and waiting out the tick (up to 250 ms) was most of a small flush. Only a flush
+     * not seen before wakes the drainer, so a flush whose entries can not be written yet (the database
+     * down, writes waiting for the minimum cluster size) is retried at the tick, not at every look.
      */
-    private void poll() {
-        try {
-            if (!member.running()) {
-                return;
+    void wakeOnNewFlush() {
+        if (closing || !member.running()) {
+            return;
+        }
+        long flushes = flushesRequested();
+        boolean newFlush = flushes != flushesSeen;
+        flushesSeen = flushes;
+        if (newFlush && flushes != 0) {
+            try {
+                scheduler.execute(this::round);
+            } catch (RejectedExecutionException closedMeanwhile) {
+                // close() ran between the check above and here: the shutdown flush takes the entries.
             }
-            long flushes = flushesRequested();
-            boolean newFlush = flushes != flushesSeen;
-            flushesSeen = flushes;
-            if (newFlush && flushes != 0 || System.nanoTime() - lastRoundNanos >= settings.tick().toNanos()) {
-                lastRoundNanos = System.nanoTime();
-                round();
-            }
-        } catch (RuntimeException | Error e) {
-            // A scheduled task that throws is never run again: log and keep polling.
-            log.error("map '{}': looking for flushes failed; retrying", member.mapName(), e);
         }
     }
 
     /** The flushes waiting on the partitions this member owns, summed up: it changes when one is asked for. */
     private long flushesRequested() {
         long sum = 0;
-        for (int p = 0; p < member.partitionCount(); p++) {
-            WriteBehindStore store = member.store(p);
+        WriteBehindStore[] known = stores;
+        for (int p = 0; p < known.length; p++) {
+            WriteBehindStore store = known[p];
             if (store != null && !store.getFlushSequences().isEmpty() && member.owns(p)) {
                 sum += store.getSequenceToFlush();
             }
@@ -114,10 +116,19 @@ final class WriteBehindDrainer implements AutoCloseable {
         return sum;
     }
 
+    private WriteBehindStore[] currentStores() {
+        WriteBehindStore[] current = new WriteBehindStore[member.partitionCount()];
+        for (int p = 0; p < current.length; p++) {
+            current[p] = member.store(p);
+        }
+        return current;
+    }
+
     /** Stops draining (the member is shutting down: Hazelcast's flush takes what is left) and waits for the round in flight. */
     @Override
     public void close() {
         closing = true;
+        FlushWatch.unwatch(member.instance(), this);
         scheduler.shutdown();
         try {
             if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
@@ -158,6 +169,7 @@ final class WriteBehindDrainer implements AutoCloseable {
                 // through it without waiting a tick between slices, as long as the database takes it.
                 full = writing && due.size() >= MAX_ENTRIES_PER_ROUND && state.backoffRemainingNanos() <= 0;
             } while (full && member.running() && !closing);
+            stores = currentStores();
         } catch (RuntimeException | Error e) {
             // A scheduled task that throws is never run again: log and keep draining.
             log.error("map '{}': write-behind round failed; retrying next round", member.mapName(), e);
