@@ -1,6 +1,7 @@
 package dev.lattice.cacheloader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
@@ -34,6 +35,26 @@ class LifecycleTest extends DatabaseBackedTest {
 
             assertThat(Fixtures.rows(pool, "profiles")).hasSize(500).containsEntry("499", "{\"n\": 499}");
         }
+    }
+
+    @Test
+    void theFlushWatchRunsWhileAWriteBehindMapIsUp_andStopsWithTheMember() {
+        try (LocalCluster cluster = Fixtures.cluster(1, "profiles", settings(InitialLoad.LAZY), pool, new SimpleMeterRegistry(), c -> { })) {
+            IMap<Long, HazelcastJsonValue> profiles = cluster.member(0).getMap("profiles");
+            profiles.set(1L, new HazelcastJsonValue("{\"n\":1}"));
+            String watch = "lattice-flush-watch-" + cluster.member(0).getName();
+            assertThat(threadsNamed(watch)).as("watch threads while the map is up").isEqualTo(1);
+
+            profiles.flush();
+            assertThat(Fixtures.rows(pool, "profiles")).as("60 s write delay, flushed").containsEntry("1", "{\"n\": 1}");
+
+            cluster.shutdown(0);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(threadsNamed(watch)).as("watch threads after shutdown").isZero());
+        }
+    }
+
+    private static long threadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).count();
     }
 
     @Test
