@@ -53,6 +53,18 @@ class LifecycleTest extends DatabaseBackedTest {
         }
     }
 
+    @Test
+    void theFlushWatchStops_whenTheMemberIsTerminated() {
+        try (LocalCluster cluster = Fixtures.cluster(1, "profiles", settings(InitialLoad.LAZY), pool, new SimpleMeterRegistry(), c -> { })) {
+            cluster.member(0).getMap("profiles").set(1L, new HazelcastJsonValue("{\"n\":1}"));
+            String watch = "lattice-flush-watch-" + cluster.member(0).getName();
+            assertThat(threadsNamed(watch)).as("watch threads while the map is up").isEqualTo(1);
+
+            cluster.terminate(0);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(threadsNamed(watch)).as("watch threads after terminate").isZero());
+        }
+    }
+
     private static long threadsNamed(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).count();
     }
