@@ -132,23 +132,29 @@ final class DatabaseScenario {
         table.add(new Row("Write-behind putAll, acknowledged while draining (write delay 1 s)", "1", "rows/s",
                 Result.bulk(rows, sustainedAckNanos), "Lattice map without a store", Result.bulk(rows, memoryNanos), true));
 
+        // The peer is timed right before the drain and right after, and the faster counts: on a shared
+        // machine PostgreSQL's background work on the rows just written (checkpoints, autovacuum) lands
+        // on one or the other, and it moved the peer by 1.7x between runs when timed only after.
+        raw.createTable("raw_wb_before");
+        long rawBeforeNanos = raw.batchedUpsert("raw_wb_before", "wb-", rows, BATCH, 4, value);
+
         start = System.nanoTime();
         map.flush();
         awaitRows(WRITE_BEHIND, rows);
         long drainNanos = System.nanoTime() - start;
 
         raw.createTable("raw_wb");
-        long rawNanos = raw.batchedUpsert("raw_wb", "wb-", rows, BATCH, 4, value);
+        long rawNanos = Math.min(rawBeforeNanos, raw.batchedUpsert("raw_wb", "wb-", rows, BATCH, 4, value));
         String drain = "Write-behind drain (flush) of " + rows + " rows";
         String writers = "writers " + nodeSetting("lattice.datasource.write-parallelism", "2");
         table.add(new Row(drain, writers, "rows/s", Result.bulk(rows, drainNanos),
-                "pgjdbc batched upsert, 4 connections", Result.bulk(rows, rawNanos), true));
+                "pgjdbc batched upsert, 4 connections, best of 2", Result.bulk(rows, rawNanos), true));
         raw.createTable("raw_copy");
         long copyNanos = raw.copy("raw_copy", "wb-", rows, value);
         table.add(new Row(drain, writers, "rows/s", Result.bulk(rows, drainNanos),
                 "pgjdbc COPY into an empty table, 1 connection", Result.bulk(rows, copyNanos), true));
         table.add(new Row("Write-behind putAll until stored (write delay 1 s)", writers, "rows/s",
-                Result.bulk(rows, sustainedNanos), "pgjdbc batched upsert, 4 connections", Result.bulk(rows, rawNanos), true));
+                Result.bulk(rows, sustainedNanos), "pgjdbc batched upsert, 4 connections, best of 2", Result.bulk(rows, rawNanos), true));
     }
 
     /**
