@@ -56,9 +56,9 @@ final class WriteBehindDrainer implements AutoCloseable {
     /** The flushes {@link #wakeOnNewFlush} saw last; only the {@link FlushWatch}'s thread uses it. */
     private long flushesSeen;
     /**
-     * The partitions' write-behind stores as of the last round, for {@link #wakeOnNewFlush}: looking
-     * each one up on every poll would cost more than the poll. A store created since is looked at
-     * from the next round on.
+     * The partitions' write-behind stores as of the last round ({@link #notifyFlushes}), for
+     * {@link #wakeOnNewFlush}: looking each one up on every poll would cost more than the poll. A store
+     * created since is looked at from the next round on.
      */
     private volatile WriteBehindStore[] stores = new WriteBehindStore[0];
 
@@ -116,14 +116,6 @@ final class WriteBehindDrainer implements AutoCloseable {
         return sum;
     }
 
-    private WriteBehindStore[] currentStores() {
-        WriteBehindStore[] current = new WriteBehindStore[member.partitionCount()];
-        for (int p = 0; p < current.length; p++) {
-            current[p] = member.store(p);
-        }
-        return current;
-    }
-
     /** Stops draining (the member is shutting down: Hazelcast's flush takes what is left) and waits for the round in flight. */
     @Override
     public void close() {
@@ -169,7 +161,6 @@ final class WriteBehindDrainer implements AutoCloseable {
                 // through it without waiting a tick between slices, as long as the database takes it.
                 full = writing && due.size() >= MAX_ENTRIES_PER_ROUND && state.backoffRemainingNanos() <= 0;
             } while (full && member.running() && !closing);
-            stores = currentStores();
         } catch (RuntimeException | Error e) {
             // A scheduled task that throws is never run again: log and keep draining.
             log.error("map '{}': write-behind round failed; retrying next round", member.mapName(), e);
@@ -277,14 +268,17 @@ final class WriteBehindDrainer implements AutoCloseable {
         }
     }
 
+    /** Also keeps the stores it finds for {@link #wakeOnNewFlush}, which would otherwise look each one up again. */
     private void notifyFlushes() {
-        for (int p = 0; p < member.partitionCount(); p++) {
-            WriteBehindStore store = member.store(p);
-            if (store != null) {
+        WriteBehindStore[] found = new WriteBehindStore[member.partitionCount()];
+        for (int p = 0; p < found.length; p++) {
+            found[p] = member.store(p);
+            if (found[p] != null) {
                 // Answers IMap.flush() callers once their entries are gone; Hazelcast's worker did this.
-                store.notifyFlush();
+                found[p].notifyFlush();
             }
         }
+        stores = found;
     }
 
     static java.util.concurrent.ThreadFactory daemon(String name) {
