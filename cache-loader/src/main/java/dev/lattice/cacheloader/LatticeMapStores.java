@@ -129,8 +129,6 @@ public final class LatticeMapStores {
         hikari.setValidationTimeout(Math.min(settings.connectionTimeout().toMillis(), 1000));
         // Let the pool start while the database is still down; the first write then fails and is retried.
         hikari.setInitializationFailTimeout(-1);
-        // One INSERT with many VALUES rows per batch instead of one round trip per row.
-        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         hikari.addDataSourceProperty("socketTimeout", String.valueOf(settings.socketTimeout().getSeconds()));
         hikari.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectionTimeout().getSeconds())));
         hikari.addDataSourceProperty("tcpKeepAlive", "true");

@@ -1,7 +1,6 @@
 package dev.lattice.cacheloader.jdbc;
 
 import dev.lattice.cacheloader.metrics.MapStoreMetrics;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +8,7 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -55,7 +55,8 @@ public final class Fence {
             + " OR (f.partition_version = EXCLUDED.partition_version AND f.owner_member = EXCLUDED.owner_member)"
             + " RETURNING partition_id, epoch";
 
-    private static final String LOCK = "SELECT partition_id, epoch FROM " + TABLE
+    /** Locks the epoch rows of a batch's partitions, shared, in partition order (the order claims take them in). */
+    static final String LOCK = "SELECT partition_id, epoch FROM " + TABLE
             + " WHERE map_name = ? AND partition_id = ANY (?) ORDER BY partition_id FOR SHARE";
 
     /** The check a single-row statement embeds: one row when the epoch is still current. */
@@ -202,39 +203,18 @@ public final class Fence {
     }
 
     /**
-     * In the caller's transaction: locks the epoch rows of the partitions (shared, until commit) and
-     * returns the partitions this member may still write: the epoch is the one given, or that of a
-     * newer claim this member made meanwhile with no other member's claim in between (another of
-     * its threads claimed the partition's new version while this batch was being prepared). The
-     * others were claimed by another member; this member forgets the claim the batch used.
+     * The epochs a batch prepared under {@code used} may be written under, per partition: the one it
+     * was prepared with, and that of a newer claim this member made meanwhile with no other member's
+     * claim in between (another of its threads claimed the partition's new version while the batch
+     * was being prepared). A partition whose current epoch is neither was claimed by another member.
      */
-    Set<Integer> lock(Connection c, Map<Integer, Long> epochs) throws SQLException {
-        Set<Integer> valid = new HashSet<>();
-        if (epochs.isEmpty()) {
-            return valid;
-        }
-        try (PreparedStatement ps = c.prepareStatement(LOCK)) {
-            ps.setString(1, mapName);
-            Array ids = c.createArrayOf("int4", epochs.keySet().toArray());
-            ps.setArray(2, ids);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    int p = rs.getInt(1);
-                    long current = rs.getLong(2);
-                    long used = epochs.get(p);
-                    Claim held = claims.get(p);
-                    if (used == current || held != null && held.epoch() == current && held.covers(used)) {
-                        valid.add(p);
-                    }
-                }
-            }
-        }
-        epochs.forEach((p, epoch) -> {
-            if (!valid.contains(p)) {
-                lost(p, epoch);
-            }
+    Map<Integer, List<Long>> accepted(Map<Integer, Long> used) {
+        Map<Integer, List<Long>> accepted = new HashMap<>();
+        used.forEach((p, epoch) -> {
+            Claim held = claims.get(p);
+            accepted.put(p, held != null && held.epoch() != epoch && held.covers(epoch) ? List.of(epoch, held.epoch()) : List.of(epoch));
         });
-        return valid;
+        return accepted;
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.lattice.cacheloader.jdbc;
 import dev.lattice.cacheloader.jdbc.FailureClassifier.Kind;
 import dev.lattice.cacheloader.metrics.MapStoreMetrics.Operation;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,12 +17,12 @@ import java.util.Set;
  * reports what happened to every entry instead of throwing, so callers with different contracts
  * (write-through callers, the write-behind drainer, the shutdown flush) decide for themselves.
  *
- * <p>A batch is one transaction: the epoch rows of its partitions are locked and checked, then
- * all upserts go as one multi-row insert and all deletes as one {@code DELETE ... = ANY}. When the
- * database rejects an entry (a constraint, invalid JSON, a value too long), the transaction is
- * rolled back and the entries are written one by one, each in one fenced statement, so the others
- * land and only the rejected ones are reported. When the database itself fails, nothing of the
- * transaction is written and the failure is returned.
+ * <p>A batch is one statement, so one transaction ({@link FencedBatch}): the epoch rows of its
+ * partitions are locked and checked, and the upserts and deletes of the partitions that passed are
+ * written. When the database rejects an entry (a constraint, invalid JSON, a value too long),
+ * nothing of the statement is written and the entries are written one by one, each in one fenced
+ * statement, so the others land and only the rejected ones are reported. When the database itself
+ * fails, nothing of the statement is written and the failure is returned.
  */
 public final class TableWriter {
 
@@ -102,12 +101,14 @@ public final class TableWriter {
     private final Fence fence;
     private final int minimumClusterSize;
     private final SingleWrites single;
+    private final FencedBatch batch;
 
     public TableWriter(MapTable table, Fence fence, int minimumClusterSize) {
         this.table = table;
         this.fence = fence;
         this.minimumClusterSize = minimumClusterSize;
         this.single = new SingleWrites(table, fence);
+        this.batch = new FencedBatch(table, fence);
     }
 
     /** Writes {@code writes} (distinct keys) as one transaction, or one by one if an entry is rejected. */
@@ -193,8 +194,8 @@ public final class TableWriter {
     }
 
     /**
-     * The batch transaction; returns the outcome of the indices not written (fenced or waiting), all
-     * others are written. All or nothing: if any is held, none is written (the others not attempted).
+     * The batch: returns the outcome of the indices not written (fenced or waiting), all others are
+     * written. All or nothing: if any is held, none is written (the others not attempted).
      */
     private Map<Integer, Outcome> writeBatch(List<Write> writes, Object[][] rows, List<Integer> candidates, Ownership view,
             boolean allOrNothing) throws SQLException {
@@ -202,32 +203,26 @@ public final class TableWriter {
         try (Connection c = table.connection()) {
             c.setAutoCommit(true);
             Fence.Epochs epochs = fence.epochs(c, partitions(writes, candidates), view, mayClaim(view));
-            c.setAutoCommit(false);
-            try {
-                Set<Integer> valid = fence.lock(c, epochs.granted());
-                List<Object[]> upserts = new ArrayList<>();
-                List<Object> deletes = new ArrayList<>();
-                for (int i : candidates) {
-                    int partition = writes.get(i).partition();
-                    if (!valid.contains(partition)) {
-                        held.put(i, epochs.waiting().contains(partition) ? Outcome.WAITING : Outcome.FENCED);
-                    } else if (writes.get(i).delete()) {
-                        deletes.add(rows[i][0]);
-                    } else {
-                        upserts.add(rows[i]);
-                    }
+            for (int i : candidates) {
+                int partition = writes.get(i).partition();
+                if (!epochs.granted().containsKey(partition)) {
+                    held.put(i, epochs.waiting().contains(partition) ? Outcome.WAITING : Outcome.FENCED);
                 }
-                if (allOrNothing && !held.isEmpty()) {
-                    c.rollback();
-                    candidates.forEach(i -> held.putIfAbsent(i, Outcome.NOT_ATTEMPTED));
-                    return held;
+            }
+            if (allOrNothing && !held.isEmpty()) {
+                candidates.forEach(i -> held.putIfAbsent(i, Outcome.NOT_ATTEMPTED));
+                return held;
+            }
+            Map<Integer, Long> used = new HashMap<>(epochs.granted());
+            used.keySet().retainAll(partitions(writes, candidates));
+            Set<Integer> fenced = batch.write(c, used, writes, rows, candidates, allOrNothing);
+            for (int i : candidates) {
+                int partition = writes.get(i).partition();
+                if (fenced.contains(partition)) {
+                    held.putIfAbsent(i, Outcome.FENCED);
+                } else if (allOrNothing && !fenced.isEmpty()) {
+                    held.put(i, Outcome.NOT_ATTEMPTED);
                 }
-                upsertAll(c, upserts);
-                deleteAll(c, deletes);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
             }
         }
         return held;
@@ -239,30 +234,6 @@ public final class TableWriter {
      */
     private boolean mayClaim(Ownership view) {
         return view.clusterSize() >= minimumClusterSize && view.hearsMinimum();
-    }
-
-    private void upsertAll(Connection c, List<Object[]> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(table.sql().upsert)) {
-            for (Object[] row : rows) {
-                ps.setObject(1, row[0]);
-                ps.setObject(2, row[1]);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private void deleteAll(Connection c, List<Object> keys) throws SQLException {
-        if (keys.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(table.sql().deleteMany)) {
-            ps.setArray(1, c.createArrayOf(table.sql().keyArrayType, keys.toArray()));
-            ps.executeUpdate();
-        }
     }
 
     static Set<Integer> partitions(List<Write> writes, List<Integer> indices) {
@@ -283,13 +254,5 @@ public final class TableWriter {
 
     private void record(long start, int entries, boolean success) {
         table.metrics().record(Operation.STORE, System.nanoTime() - start, entries, success);
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the pool discards it
-        }
     }
 }

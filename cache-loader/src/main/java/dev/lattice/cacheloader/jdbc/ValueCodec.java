@@ -23,7 +23,43 @@ final class ValueCodec {
 
     /** The bind marker for the value column: JSON text is cast so the driver can send it as a string. */
     String placeholder() {
-        return type == ValueType.JSON ? "CAST(? AS jsonb)" : "?";
+        return expression("?");
+    }
+
+    /** {@code operand} (a bind marker or a column of encoded values) as the value column takes it. */
+    String expression(String operand) {
+        return type == ValueType.JSON ? "CAST(" + operand + " AS jsonb)" : operand;
+    }
+
+    /** The element type of an array of encoded values, as {@link java.sql.Connection#createArrayOf} names it. */
+    String arrayType() {
+        return switch (type) {
+            case JSON, TEXT -> "text";
+            case LONG -> "int8";
+            case INTEGER -> "int4";
+            case DOUBLE -> "float8";
+            case BOOLEAN -> "bool";
+            case DECIMAL -> "numeric";
+            case UUID -> "uuid";
+            case BYTES -> "bytea";
+        };
+    }
+
+    /**
+     * The Java type of encoded values: an array of them must be created with it, because the driver
+     * picks its encoding by the array's class (an {@code Object[]} of {@code byte[]} would be sent as text).
+     */
+    Class<?> encodedType() {
+        return switch (type) {
+            case JSON, TEXT -> String.class;
+            case LONG -> Long.class;
+            case INTEGER -> Integer.class;
+            case DOUBLE -> Double.class;
+            case BOOLEAN -> Boolean.class;
+            case DECIMAL -> BigDecimal.class;
+            case UUID -> UUID.class;
+            case BYTES -> byte[].class;
+        };
     }
 
     /**

@@ -13,10 +13,14 @@ import dev.lattice.cacheloader.schema.TableSchema;
 import dev.lattice.testsupport.PostgresFixture;
 import dev.lattice.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.lattice.cacheloader.jdbc.TableWriter.Write;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,11 +78,9 @@ class OwnClaimRaceTest {
             long current = fence.epochs(c, List.of(PARTITION), after, true).granted().get(PARTITION);
             assertThat(current).as("the new version's claim").isGreaterThan(old);
 
-            // The slower thread's batch locks with the old epoch: still this member's partition.
-            c.setAutoCommit(false);
-            assertThat(fence.lock(c, Map.of(PARTITION, old))).containsExactly(PARTITION);
-            c.commit();
-            c.setAutoCommit(true);
+            // The slower thread's batch goes with the old epoch: still this member's partition.
+            assertThat(writeBatch(fence, c, old, "slow")).as("fenced partitions").isEmpty();
+            assertThat(valueOf("slow")).isEqualTo("value");
 
             assertThat(fence.epochs(c, List.of(PARTITION), after, true).granted())
                     .as("the member keeps its claim for the next batch").containsEntry(PARTITION, current);
@@ -112,10 +114,8 @@ class OwnClaimRaceTest {
             long old = fence.epochs(c, List.of(PARTITION), mine, true).granted().get(PARTITION);
             other.epochs(c, List.of(PARTITION), newer, true);
 
-            c.setAutoCommit(false);
-            assertThat(fence.lock(c, Map.of(PARTITION, old))).isEmpty();
-            c.commit();
-            c.setAutoCommit(true);
+            assertThat(writeBatch(fence, c, old, "stale")).as("fenced partitions").containsExactly(PARTITION);
+            assertThat(valueOf("stale")).isNull();
             assertThat(fence.held(PARTITION)).isNull();
             assertThat(fence.epochs(c, List.of(PARTITION), mine, true).granted()).as("refused until a newer version").isEmpty();
         }
@@ -149,12 +149,27 @@ class OwnClaimRaceTest {
             // ... and back to this member, which claims it again.
             long current = fence.epochs(c, List.of(PARTITION), view(cluster, member, 6), true).granted().get(PARTITION);
 
-            c.setAutoCommit(false);
-            assertThat(fence.lock(c, Map.of(PARTITION, old))).as("a batch prepared before the other member's claim").isEmpty();
-            c.commit();
-            c.setAutoCommit(true);
+            assertThat(writeBatch(fence, c, old, "before")).as("a batch prepared before the other member's claim")
+                    .containsExactly(PARTITION);
+            assertThat(valueOf("before")).isNull();
             assertThat(fence.lost(PARTITION, old)).as("no retry under the new claim").isNull();
             assertThat(fence.held(PARTITION)).as("the current claim stays").isEqualTo(current);
+        }
+    }
+
+    /** One upsert of {@code key} as a fenced batch under {@code epoch}; returns the partitions fenced out. */
+    private Set<Integer> writeBatch(Fence fence, Connection c, long epoch, String key) throws SQLException {
+        List<Write> writes = List.of(new Write(key, "value", PARTITION, null));
+        return new FencedBatch(table, fence).write(c, Map.of(PARTITION, epoch), writes, new Object[][] {{key, "value"}},
+                List.of(0), false);
+    }
+
+    private String valueOf(String key) throws SQLException {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT value FROM raced WHERE id = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 }
