@@ -38,8 +38,8 @@ final class FencedBatch {
     /**
      * Writes the entries at {@code indices} (distinct keys) of the partitions in {@code epochs}, under
      * the epochs given; returns the partitions fenced out (claimed by another member), whose entries
-     * are not written. The others' entries are in the table; all or nothing, none is unless no
-     * partition was fenced out.
+     * are not written. The other partitions' entries are in the table, except with {@code
+     * allOrNothing}: then nothing is written unless no partition was fenced out.
      */
     Set<Integer> write(Connection c, Map<Integer, Long> epochs, List<Write> writes, Object[][] rows, List<Integer> indices,
             boolean allOrNothing) throws SQLException {
