@@ -202,7 +202,8 @@ public final class TableWriter {
         Map<Integer, Outcome> held = new HashMap<>();
         try (Connection c = table.connection()) {
             c.setAutoCommit(true);
-            Fence.Epochs epochs = fence.epochs(c, partitions(writes, candidates), view, mayClaim(view));
+            Set<Integer> partitions = partitions(writes, candidates);
+            Fence.Epochs epochs = fence.epochs(c, partitions, view, mayClaim(view));
             for (int i : candidates) {
                 int partition = writes.get(i).partition();
                 if (!epochs.granted().containsKey(partition)) {
@@ -214,7 +215,7 @@ public final class TableWriter {
                 return held;
             }
             Map<Integer, Long> used = new HashMap<>(epochs.granted());
-            used.keySet().retainAll(partitions(writes, candidates));
+            used.keySet().retainAll(partitions);
             Set<Integer> fenced = batch.write(c, used, writes, rows, candidates, allOrNothing);
             for (int i : candidates) {
                 int partition = writes.get(i).partition();
